@@ -1,0 +1,1 @@
+"""The `openler` command line."""

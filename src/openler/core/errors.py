@@ -1,0 +1,66 @@
+"""The core's exception tree, drawn once so callers can catch at the right depth.
+
+    CoreError
+    ├── DocumentLoaderError          a JSON-LD context could not be served
+    │   └── ContextNotAllowedError   the URL is not one of the bundled, pinned contexts
+    ├── CanonicalizationError        RDFC-1.0 could not finish (e.g. work limit hit)
+    ├── KeyError_                    key material is malformed or of an unsupported type
+    ├── DidResolutionError           a DID could not be resolved
+    │   └── AddressNotAllowedError   an outbound fetch targeted a private/loopback address
+    ├── StatusListError              a status list could not be read or is malformed
+    └── SdJwtError                   an SD-JWT could not be parsed
+
+A credential that is bad (tampered, expired, revoked...) is never an exception:
+verification returns a result. These types are for checks that could not run.
+"""
+
+from __future__ import annotations
+
+
+class CoreError(Exception):
+    """Base of every error raised by openler.core."""
+
+
+class DocumentLoaderError(CoreError):
+    """A JSON-LD document could not be loaded."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"cannot load JSON-LD document {url!r}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class ContextNotAllowedError(DocumentLoaderError):
+    """The URL is not a bundled, hash-pinned context; the core never fetches."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url, "only bundled, hash-pinned contexts are served (no network access)")
+
+
+class CanonicalizationError(CoreError):
+    """RDF dataset canonicalization could not complete."""
+
+
+class KeyMaterialError(CoreError):
+    """Key material is malformed or of an unsupported type."""
+
+
+class DidResolutionError(CoreError):
+    """A DID or verification method could not be resolved."""
+
+    def __init__(self, did: str, reason: str) -> None:
+        super().__init__(f"cannot resolve {did!r}: {reason}")
+        self.did = did
+        self.reason = reason
+
+
+class AddressNotAllowedError(DidResolutionError):
+    """An outbound fetch would reach a private, loopback or link-local address."""
+
+
+class StatusListError(CoreError):
+    """A status list credential could not be fetched or decoded."""
+
+
+class SdJwtError(CoreError):
+    """An SD-JWT could not be parsed or is structurally invalid."""
