@@ -1,9 +1,59 @@
-"""`openler serve` and database commands (application)."""
+"""`openler serve` and `openler db upgrade` (application)."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
     """Attach the application commands to the root app."""
+    app.command("serve")(serve)
+    db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
+    db_app.command("upgrade")(db_upgrade)
+    app.add_typer(db_app, name="db")
+
+
+def serve(
+    demo: bool = typer.Option(False, "--demo", help="Create the database and load demo data."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Serve the OpenLER web app (settings from OPENLER_* environment variables)."""
+    import uvicorn
+
+    from openler.settings import Settings
+    from openler.storage import db as storage_db
+    from openler.web.app import create_app
+
+    settings = Settings()
+    engine = storage_db.make_engine(settings.database_url)
+    storage_db.upgrade(engine)
+    if demo:
+        from openler.demo import DEMO_USERS, load_demo
+
+        with storage_db.make_sessionmaker(engine)() as session:
+            load_demo(session, now=datetime.now(UTC))
+            session.commit()
+    engine.dispose()
+    url = f"http://{host}:{port}"
+    typer.echo(f"OpenLER is running at {url}  (press Ctrl+C to stop)")
+    typer.echo(f"Database: {settings.database_url}")
+    if demo:
+        typer.echo("Sign in at " + url + "/sign-in as any of these demo users:")
+        for user in DEMO_USERS:
+            typer.echo(f"  - {user.role}: {user.email}  password: {user.password}")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def db_upgrade() -> None:
+    """Bring the database named by OPENLER_DATABASE_URL to the latest schema."""
+    from openler.settings import Settings
+    from openler.storage import db as storage_db
+
+    settings = Settings()
+    engine = storage_db.make_engine(settings.database_url)
+    storage_db.upgrade(engine)
+    engine.dispose()
+    typer.echo("The database schema is up to date.")

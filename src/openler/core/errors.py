@@ -64,3 +64,41 @@ class StatusListError(CoreError):
 
 class SdJwtError(CoreError):
     """An SD-JWT could not be parsed or is structurally invalid."""
+
+
+class InvalidDidError(DidResolutionError):
+    """The DID, its document or the named verification method is malformed or
+    absent: a definite answer about the input, unlike a fetch that failed."""
+
+
+class SdJwtIssuanceError(SdJwtError):
+    """An SD-JWT cannot be issued or presented as asked (e.g. a claim path that does not exist)."""
+
+
+class VerificationInputError(CoreError):
+    """The input to verification is neither a JSON object nor a compact SD-JWT."""
+
+
+class CredentialParseError(CoreError):
+    """A JSON document could not be read as the expected credential model.
+
+    ``problems`` lists (JSON path, plain-English message) pairs.
+    """
+
+    def __init__(self, model: str, problems: list[tuple[str, str]]) -> None:
+        summary = "; ".join(f"{path}: {message}" for path, message in problems[:5])
+        super().__init__(f"not a valid {model}: {summary}")
+        self.model = model
+        self.problems = problems
+
+
+class PresentationError(CoreError):
+    """A presentation cannot be built from what was given (no holder, no challenge...)."""
+
+
+class ProofOptionsError(CoreError):
+    """A proof cannot be created with the options given (unknown cryptosuite, bad date)."""
+
+
+class StatusListFullError(StatusListError):
+    """Every index of a status list has already been given to a credential."""

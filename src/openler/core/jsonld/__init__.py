@@ -3,7 +3,15 @@ RDFC-1.0 canonicalization."""
 
 from openler.core.jsonld.loader import BUNDLED_CONTEXTS, DocumentLoader, default_loader
 
-__all__ = ["BUNDLED_CONTEXTS", "DocumentLoader", "default_loader", "canonize"]
+__all__ = [
+    "BUNDLED_CONTEXTS",
+    "DocumentLoader",
+    "default_loader",
+    "canonize",
+    "canonize_quads",
+    "parse_nquads",
+    "to_rdf",
+]
 
 
 def canonize(document: dict, *, loader: DocumentLoader | None = None) -> str:
@@ -11,3 +19,24 @@ def canonize(document: dict, *, loader: DocumentLoader | None = None) -> str:
     from openler.core.jsonld.canon import canonize as _canonize
 
     return _canonize(document, loader=loader)
+
+
+def canonize_quads(quads, *, hash_name: str = "sha256", max_work: int | None = None) -> str:
+    """Canonical N-Quads (RDFC-1.0) of an RDF dataset (N-Quads text or parsed quads)."""
+    from openler.core.jsonld.canon import canonize_quads as _canonize_quads
+
+    return _canonize_quads(quads, hash_name=hash_name, max_work=max_work)
+
+
+def to_rdf(document: dict, *, loader: DocumentLoader | None = None) -> list:
+    """The RDF dataset (quads of N-Quads terms) of a JSON-LD document."""
+    from openler.core.jsonld.canon import to_rdf as _to_rdf
+
+    return _to_rdf(document, loader=loader)
+
+
+def parse_nquads(text: str) -> list:
+    """Parse N-Quads text into quads of canonical N-Quads terms."""
+    from openler.core.jsonld.nquads import parse_nquads as _parse
+
+    return _parse(text)

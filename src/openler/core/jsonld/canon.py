@@ -1,19 +1,109 @@
-"""RDFC-1.0 canonicalization (temporary reference path through pyld; replaced
-by the fast canonicalizer)."""
+"""Canonical N-Quads of JSON-LD credentials (RDFC-1.0 over JSON-LD 1.1 toRdf),
+as Data Integrity ``*-rdfc-*`` cryptosuites hash them (VC Data Integrity §4,
+RDFC-1.0 §4.4).
+
+``canonize`` walks the document once with cached contexts (``to_rdf``) and
+canonicalizes the quads (``rdfc10``). A construct the fast walker does not
+support falls back to pyld, whose output it matches byte for byte; pyld is
+therefore a runtime dependency.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from openler.core.errors import CanonicalizationError, CoreError
+from openler.core.jsonld import rdfc10
+from openler.core.jsonld.active_context import Env, Unsupported
 from openler.core.jsonld.loader import DocumentLoader, default_loader
+from openler.core.jsonld.nquads import Quad, escape_pyld, parse_nquads
+from openler.core.jsonld.to_rdf import document_quads
+
+_ENVS: dict[int, tuple[Any, Env]] = {}
+
+
+def _env(loader: Any) -> Env:
+    hit = _ENVS.get(id(loader))
+    if hit is None or hit[0] is not loader:
+        if len(_ENVS) > 64:
+            _ENVS.clear()
+        hit = _ENVS[id(loader)] = (loader, Env(loader))
+    return hit[1]
+
+
+def _core_cause(error: BaseException) -> CoreError | None:
+    """The loader's own error hidden inside pyld's wrappers, if any."""
+    seen: set[int] = set()
+    todo: list[Any] = [error]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, CoreError):
+            return current
+        if isinstance(current, BaseException):
+            todo += [current.__cause__, current.__context__, getattr(current, "cause", None)]
+            details = getattr(current, "details", None)
+            if isinstance(details, dict):
+                todo.append(details.get("cause"))
+    return None
+
+
+def _pyld_quads_fallback(document: Any, env: Env) -> str:
+    from pyld import jsonld
+
+    try:
+        return jsonld.normalize(document, {
+            "algorithm": "URDNA2015", "format": "application/n-quads",
+            "documentLoader": env.loader, "contextResolver": env.options["contextResolver"]})
+    except Exception as error:
+        cause = _core_cause(error)
+        if cause is not None:
+            raise cause from error
+        reason = getattr(error, "code", None) or getattr(error, "type", None) or type(error).__name__
+        inner = error.__cause__
+        while inner is not None and getattr(inner, "code", None) is None:
+            inner = inner.__cause__
+        if inner is not None:
+            reason = inner.code
+        raise CanonicalizationError(f"JSON-LD document cannot be canonicalized: {reason}") from error
+
+
+def to_rdf(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> list[Quad]:
+    """The document's RDF dataset as quads of N-Quads terms (blank labels arbitrary)."""
+    env = _env(loader or default_loader())
+    try:
+        return document_quads(env.root, document)
+    except Unsupported:
+        return parse_nquads(_pyld_quads_fallback(document, env), escape=escape_pyld)
+    except CoreError:
+        raise
+    except Exception as error:
+        cause = _core_cause(error)
+        if cause is not None:
+            raise cause from error
+        return parse_nquads(_pyld_quads_fallback(document, env), escape=escape_pyld)
 
 
 def canonize(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> str:
-    """Canonical N-Quads of ``document``."""
-    from pyld import jsonld
+    """Canonical N-Quads (RDFC-1.0) of ``document``: the bytes a proof signs."""
+    env = _env(loader or default_loader())
+    try:
+        quads = document_quads(env.root, document)
+    except CoreError:
+        raise
+    except Exception as error:  # Unsupported, or pyld rejecting a context: let pyld decide
+        cause = _core_cause(error)
+        if cause is not None:
+            raise cause from error
+        return _pyld_quads_fallback(document, env)
+    return rdfc10.canonicalize(quads)
 
-    return jsonld.normalize(
-        document,
-        {"algorithm": "URDNA2015", "format": "application/n-quads",
-         "documentLoader": loader or default_loader(), "safe": False},
-    )
+
+def canonize_quads(quads: list[Quad] | str, *, hash_name: str = "sha256",
+                   max_work: int | None = None) -> str:
+    """Canonical N-Quads of an RDF dataset given as N-Quads text or parsed quads."""
+    if isinstance(quads, str):
+        quads = parse_nquads(quads)
+    return rdfc10.canonicalize(quads, hash_name=hash_name, max_work=max_work)

@@ -1,0 +1,502 @@
+"""JSON-LD to RDF in one walk (JSON-LD 1.1 Processing Algorithms §5 Expansion, §7.1
+Node Map Generation, §8 Deserialize JSON-LD to RDF).
+
+Instead of expanding, flattening and then converting, the walker emits quads
+while it expands: a node's subject is fixed before its properties are read,
+nested nodes emit their own quads, and lists and graph containers are written
+where they occur. Blank node labels are arbitrary here (canonicalization
+relabels them). Every decision mirrors pyld's expansion so the dataset is the
+same; constructs outside what credentials use raise ``Unsupported`` and the
+caller falls back to pyld.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from c14n.Canonicalize import canonicalize as _jcs
+
+from openler.core.jsonld.active_context import Ctx, Term, Unsupported, is_absolute
+from openler.core.jsonld.nquads import (
+    RDF,
+    RDF_LANGSTRING,
+    XSD,
+    XSD_STRING,
+    Quad,
+    escape_pyld,
+    literal,
+)
+
+RDF_TYPE = "<" + RDF + "type>"
+RDF_FIRST = "<" + RDF + "first>"
+RDF_REST = "<" + RDF + "rest>"
+RDF_NIL = "<" + RDF + "nil>"
+RDF_JSON = RDF + "JSON"
+XSD_BOOLEAN = XSD + "boolean"
+XSD_DOUBLE = XSD + "double"
+XSD_INTEGER = XSD + "integer"
+_NO_TERM = Term(None, frozenset(), None, None, None, False, None)
+_OK_VALUE_KEYS = frozenset({"@value", "@type", "@language", "@direction", "@index"})
+
+
+class _List(list):
+    """An RDF collection waiting for its subject (written only if the triple is)."""
+
+
+def _double(value: float) -> str:
+    """xsd:double canonical form as pyld writes it (e.g. 1.5E0)."""
+    mantissa, exponent = f"{value:1.15E}".split("E")
+    mantissa = mantissa.rstrip("0")
+    if mantissa.endswith("."):
+        mantissa += "0"
+    exp = int(exponent)
+    return f"{mantissa}E{exp}"
+
+
+def to_literal(value: Any, datatype: str | None, language: str | None) -> str:
+    """The RDF literal for a JSON-LD value (JSON-LD 1.1 §8.6 Object to RDF)."""
+    if datatype == "@json":
+        return literal(_jcs(value).decode(), RDF_JSON, None)
+    if value is True or value is False:
+        return literal("true" if value else "false", datatype or XSD_BOOLEAN, None)
+    if isinstance(value, float) and not value.is_integer():
+        return literal(_double(value), datatype or XSD_DOUBLE, None)
+    if datatype == XSD_DOUBLE:
+        try:
+            number = float(value)
+        except (ValueError, TypeError):
+            return literal(value, XSD_DOUBLE, None)
+        return literal(_double(number), XSD_DOUBLE, None)
+    if isinstance(value, int | float):
+        if abs(value) >= 1e21:
+            return literal(_double(value), datatype or XSD_DOUBLE, None)
+        return literal(str(int(value)), datatype or XSD_INTEGER, None)
+    if language is not None:
+        return literal(value, datatype or RDF_LANGSTRING, language)
+    return literal(value, datatype or XSD_STRING, None)
+
+
+class Walker:
+    """Expands one document and collects its quads."""
+
+    __slots__ = ("out", "labels", "count")
+
+    def __init__(self) -> None:
+        self.out: list[Quad] = []
+        self.labels: dict[str, str] = {}
+        self.count = 0
+
+    def blank(self) -> str:
+        self.count += 1
+        return "_:b" + str(self.count)
+
+    def node_term(self, iri: str | None) -> str:
+        """The term for an expanded IRI: relabelled blank node, <iri>, or '' if relative."""
+        if iri is None:
+            raise Unsupported("null IRI")
+        if iri.startswith("_:"):
+            label = self.labels.get(iri)
+            if label is None:
+                label = self.labels[iri] = self.blank()
+            return label
+        return "<" + iri + ">" if is_absolute(iri) else ""
+
+    # -- §5.1 expansion, emitting ------------------------------------------------
+    def expand(self, ctx: Ctx, prop: str | None, element: Any, graph: Any,
+               inside_list: bool = False, inside_index: bool = False,
+               default_id: str | None = None) -> list[Any]:
+        if element is None:
+            return []
+        if isinstance(element, dict):
+            return self.expand_map(ctx, prop, element, graph, inside_list, inside_index,
+                                   default_id)
+        if isinstance(element, list):
+            if prop is not None and "@list" in ctx.term(prop).container:
+                inside_list = True
+            result: list[Any] = []
+            for item in element:
+                if inside_list and (isinstance(item, list) or (
+                        isinstance(item, dict) and any(ctx.vocab(k) == "@set" for k in item))):
+                    raise Unsupported("list of lists")
+                result.extend(self.expand(ctx, prop, item, graph, inside_list, inside_index,
+                                          default_id))
+            return result
+        if not inside_list and (prop is None or ctx.term(prop).iri == "@graph"):
+            return []
+        return [self.scalar(ctx, prop, element)]
+
+    def scalar(self, ctx: Ctx, prop: str | None, value: Any) -> str:
+        term = ctx.term(prop) if prop is not None else _NO_TERM
+        if term.iri is not None and term.iri[0] == "@":
+            raise Unsupported("scalar under a keyword")
+        type_ = term.type
+        if isinstance(value, str):
+            if type_ == "@id":
+                return self.node_term(ctx.id_iri(value))
+            if type_ == "@vocab":
+                return self.node_term(ctx.type_iri(value))
+            if type_ is None or type_ == "@none":
+                return to_literal(value, None, term.language)
+        if type_ is None or type_ in ("@id", "@vocab", "@none"):
+            return to_literal(value, None, None)
+        return to_literal(value, type_, None)
+
+    def prepare(self, ctx: Ctx, element: dict[str, Any]) -> tuple[Ctx, Ctx, Plan]:
+        """Embedded and type-scoped contexts of a node (pyld _prepare_nested_context)."""
+        if "@context" in element:
+            local = element["@context"]
+            if isinstance(local, dict) and len(local) == 1 and "@context" in local:
+                raise Unsupported("invalid embedded context")
+            ctx = ctx.process(local)
+        keys = tuple(element)
+        plan = ctx.plans.get(keys) or _plan(ctx, element, keys)
+        if not plan.type_keys:
+            return ctx, ctx, plan
+        seq: list[str] = []
+        for key in plan.type_keys:
+            value = element[key]
+            if value.__class__ is str:
+                seq.append(value)
+            elif isinstance(value, list):
+                seq.extend(sorted(v for v in value if isinstance(v, str)))
+        if not seq:
+            return ctx, ctx, plan
+        typed = ctx.with_types(tuple(seq))
+        if typed is ctx:
+            return ctx, ctx, plan
+        return typed, ctx, typed.plans.get(keys) or _plan(typed, element, keys)
+
+    def expand_map(self, ctx: Ctx, prop: str | None, element: dict[str, Any], graph: Any,
+                   inside_list: bool, inside_index: bool, default_id: str | None) -> list[Any]:
+        pterm = ctx.term(prop) if prop is not None else _NO_TERM
+        exp_prop = pterm.iri
+        if ctx.has_prev:
+            must_revert = not inside_index
+            if must_revert and len(element) <= 2 and "@context" not in element:
+                for key in sorted(element):
+                    expanded = ctx.vocab(key)
+                    if expanded == "@value":
+                        must_revert = False
+                        break
+                    if expanded == "@id" and len(element) == 1:
+                        must_revert = False
+                        break
+            if must_revert:
+                ctx = ctx.prev
+        if pterm.scoped is not None:
+            ctx = ctx.process(pterm.scoped, override_protected=True, stable=True)
+        ctx, tsc, plan = self.prepare(ctx, element)
+        keywords = plan.keywords
+        if keywords:
+            top = not inside_list and (prop is None or exp_prop == "@graph")
+            if "@value" in keywords:
+                if top:
+                    return []
+                return self.value_object(ctx, tsc, element, plan)
+            if "@list" in keywords or "@set" in keywords:
+                return self.list_or_set(ctx, prop, exp_prop, element, plan.entries, graph, top)
+            if top and prop is None and "@graph" in keywords:
+                if keywords - {"@graph", "@id", "@type"} or any(
+                        code == 0 for _, _, code in plan.entries):
+                    raise Unsupported("top-level @graph beside properties")
+                if "@id" not in keywords and "@type" not in keywords:
+                    for key, _term, _code in plan.entries:
+                        self.expand(ctx, key, element[key], graph)
+                    return []
+        iri = default_id
+        if plan.id_key is not None:
+            value = element[plan.id_key]
+            if value.__class__ is not str:
+                raise Unsupported("non-string @id")
+            iri = ctx.id_iri(value)
+        subject = self.blank() if iri is None else self.node_term(iri)
+        self.node_body(ctx, tsc, prop, element, plan.entries, subject, graph)
+        return [subject]
+
+    def node_body(self, ctx: Ctx, tsc: Ctx, prop: str | None, element: dict[str, Any],
+                  entries: list[tuple[str, Term]], subject: str, graph: Any) -> None:
+        out = self.out
+        live = bool(subject) and graph is not False
+        nests = None
+        for key, term, code in entries:
+            value = element[key]
+            if code:
+                if code == 1:
+                    if not live:
+                        _strings(value)
+                        continue
+                    for t in (value,) if value.__class__ is str else _strings(value):
+                        obj = tsc.type_term(t)
+                        if obj[:1] == "_":
+                            obj = self.node_term(obj)
+                        if obj:
+                            out.append((subject, RDF_TYPE, obj, graph))
+                    continue
+                if code == 2:
+                    continue
+                iri = term.iri
+                if iri == "@graph":
+                    if not isinstance(value, dict | list) or term.scoped is not None:
+                        raise Unsupported("@graph value")
+                    self.expand(ctx, key, value, subject or False)
+                elif iri == "@included":
+                    for obj in self.expand(ctx, prop, value, graph):
+                        if isinstance(obj, _List) or obj[:1] == '"':
+                            raise Unsupported("@included value")
+                elif iri == "@index":
+                    if not isinstance(value, str):
+                        raise Unsupported("@index value")
+                elif iri == "@nest":
+                    nests = nests or []
+                    nests.append((key, term))
+                else:
+                    raise Unsupported(f"{iri} in a node object")
+                continue
+            if term.reverse:
+                raise Unsupported("reverse property")
+            if term.scoped is None:
+                term_ctx = ctx
+                vterm = term
+            else:
+                term_ctx = ctx.process(term.scoped, override_protected=True, stable=True)
+                vterm = term_ctx.term(key)
+            if not term.plain:
+                objs = self.container_values(ctx, term_ctx, key, term, value, graph)
+            else:
+                objs = []
+                for item in (value if value.__class__ is list else (value,)):
+                    cls = item.__class__
+                    if cls is str:
+                        kind = vterm.kind
+                        if kind == 0:
+                            objs.append('"' + escape_pyld(item) + '"' + vterm.suffix)
+                        elif kind == 1:
+                            objs.append(self.node_term(term_ctx.id_iri(item)))
+                        else:
+                            objs.append(self.scalar(term_ctx, key, item))
+                    elif cls is dict:
+                        objs += self.expand_map(term_ctx, key, item, graph, False, False, None)
+                    elif item is None:
+                        continue
+                    elif cls is list:
+                        objs += self.expand(term_ctx, key, item, graph)
+                    else:
+                        objs.append(self.scalar(term_ctx, key, item))
+            predicate = term.pred
+            if not live or predicate is None:
+                continue
+            for obj in objs:
+                if obj.__class__ is _List:
+                    out.append((subject, predicate, self.emit_list(obj, graph), graph))
+                elif obj:
+                    out.append((subject, predicate, obj, graph))
+        if nests:
+            for key, term in nests:
+                nest_ctx = ctx if term.scoped is None else ctx.process(
+                    term.scoped, override_protected=True, stable=True)
+                for nested in (element[key] if isinstance(element[key], list) else [element[key]]):
+                    if not isinstance(nested, dict):
+                        raise Unsupported("@nest value")
+                    nctx, ntsc, nplan = self.prepare(nest_ctx, nested)
+                    if nplan.keywords & {"@value", "@id", "@list", "@set", "@graph"}:
+                        raise Unsupported("keyword inside @nest")
+                    self.node_body(nctx, ntsc, prop, nested, nplan.entries, subject, graph)
+
+    def container_values(self, ctx: Ctx, term_ctx: Ctx, key: str, term: Term, value: Any,
+                         graph: Any) -> list[Any]:
+        container = term.container
+        if not container:
+            return [to_literal(value, "@json", None)]
+        is_map = isinstance(value, dict)
+        if "@graph" in container and ("@list" in container or "@id" in container
+                                      or "@index" in container):
+            raise Unsupported("combined @graph container")
+        if "@type" in container and is_map:
+            raise Unsupported("@type map")
+        if "@language" in container and is_map:
+            objs: list[Any] = []
+            for lang in sorted(value):
+                none = term_ctx.vocab(lang) == "@none"
+                items = value[lang] if isinstance(value[lang], list) else [value[lang]]
+                for item in items:
+                    if item is None:
+                        continue
+                    if not isinstance(item, str):
+                        raise Unsupported("language map value")
+                    objs.append(to_literal(item, None, None if none else lang.lower()))
+        elif "@index" in container and is_map:
+            if term_ctx.term(key).index not in (None, "@index"):
+                raise Unsupported("property-valued index")
+            objs = []
+            for k in sorted(value):
+                v = value[k]
+                objs.extend(self.expand(term_ctx, key, v if isinstance(v, list) else [v], graph,
+                                        inside_index=True))
+        elif "@id" in container and is_map:
+            objs = []
+            for k in sorted(value):
+                v = value[k]
+                node_id = None if term_ctx.vocab(k) == "@none" else term_ctx.id_iri(k)
+                for obj in self.expand(term_ctx, key, v if isinstance(v, list) else [v], graph,
+                                       inside_index=True, default_id=node_id):
+                    if isinstance(obj, _List) or obj[:1] == '"':
+                        raise Unsupported("value in an @id map")
+                    objs.append(obj)
+        elif term.type == "@json":
+            objs = [to_literal(value, "@json", None)]
+        elif "@graph" in container:
+            objs = []
+            for item in value if isinstance(value, list) else [value]:
+                name = self.blank()
+                result = self.expand(term_ctx, key, item, name)
+                if len(result) > 1 or (result and isinstance(result[0], _List)):
+                    raise Unsupported("graph container item")
+                if result:
+                    objs.append(name)
+        else:
+            objs = self.expand(term_ctx, key, value, graph)
+        if "@list" in container and not (is_map and len(objs) == 1
+                                         and isinstance(objs[0], _List)):
+            if any(isinstance(o, _List) for o in objs):
+                raise Unsupported("list of lists")
+            objs = [_List(objs)]
+        return objs
+
+    def value_object(self, ctx: Ctx, tsc: Ctx, element: dict[str, Any],
+                     plan: Plan) -> list[Any]:
+        type_keys = plan.type_keys
+        found: dict[str, Any] = {}
+        for key, term, _code in plan.entries:
+            if term.iri not in _OK_VALUE_KEYS or term.iri in found:
+                raise Unsupported("value object entries")
+            found[term.iri] = element[key]
+        datatype = None
+        if "@type" in found:
+            t = found["@type"]
+            if t is not None:
+                if not isinstance(t, str):
+                    raise Unsupported("value object @type")
+                datatype = tsc.type_iri(t)
+                if datatype != "@json" and (not isinstance(datatype, str) or not is_absolute(
+                        datatype) or datatype.startswith("_:")):
+                    raise Unsupported("value object @type IRI")
+        is_json = False
+        if type_keys:
+            first = element[type_keys[0]]
+            first = first[0] if isinstance(first, list) and first else first
+            is_json = isinstance(first, str) and ctx.vocab(first) == "@json"
+        value = found["@value"]
+        if datatype == "@json":
+            if isinstance(value, list) and not is_json:
+                raise Unsupported("array @value")
+            return [to_literal(value, "@json", None)]
+        if isinstance(value, dict | list):
+            raise Unsupported("structured @value")
+        if value is None:
+            return []
+        language = found.get("@language")
+        if language is not None:
+            if not isinstance(language, str) or not isinstance(value, str) or datatype:
+                raise Unsupported("value object @language")
+            language = language.lower()
+        return [to_literal(value, datatype, language)]
+
+    def list_or_set(self, ctx: Ctx, prop: str | None, exp_prop: str | None,
+                    element: dict[str, Any], entries: list[tuple[str, Term, int]], graph: Any,
+                    top: bool) -> list[Any]:
+        kinds = [t.iri for _, t, _ in entries]
+        main = [k for k in kinds if k in ("@list", "@set")]
+        if len(main) != 1 or any(k not in ("@list", "@set", "@index") for k in kinds):
+            raise Unsupported("list/set object entries")
+        key, term = next((k, t) for k, t, _ in entries if t.iri == main[0])
+        if term.scoped is not None:
+            raise Unsupported("scoped @list alias")
+        if main[0] == "@set":
+            return self.expand(ctx, prop, element[key], graph)
+        if top:
+            return []
+        next_prop = None if exp_prop == "@graph" else prop
+        items = self.expand(ctx, next_prop, element[key], graph, inside_list=True)
+        if any(isinstance(i, _List) for i in items):
+            raise Unsupported("list of lists")
+        return [_List(items)]
+
+    def emit_list(self, items: list[Any], graph: Any) -> str:
+        if not items:
+            return RDF_NIL
+        out = self.out
+        head = node = self.blank()
+        last = len(items) - 1
+        for i, item in enumerate(items):
+            if not item:
+                raise Unsupported("relative IRI in a list")
+            nxt = self.blank() if i < last else RDF_NIL
+            out.append((node, RDF_FIRST, item, graph))
+            out.append((node, RDF_REST, nxt, graph))
+            node = nxt
+        return head
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise Unsupported("@type value")
+
+
+class Plan:
+    """How to read a node's keys in one active context (computed once per key set)."""
+
+    __slots__ = ("entries", "keywords", "type_keys", "id_key")
+
+    def __init__(self, entries: list[tuple[str, Term, int]], keywords: frozenset[str],
+                 type_keys: list[str], id_key: str | None) -> None:
+        self.entries = entries
+        self.keywords = keywords
+        self.type_keys = type_keys
+        self.id_key = id_key
+
+
+def _plan(ctx: Ctx, element: dict[str, Any], keys: tuple[str, ...]) -> Plan:
+    """Sorted entries that survive expansion: (key, term, 0 property / 1 @type / 2 @id / 3
+    other keyword)."""
+    entries = []
+    keywords = []
+    type_keys = []
+    id_key = None
+    for key in sorted(element):
+        if key == "@context":
+            continue
+        term = ctx.term(key)
+        iri = term.iri
+        if iri is None:
+            continue
+        code = 0
+        if iri[0] == "@":
+            keywords.append(iri)
+            if iri == "@type":
+                code = 1
+                type_keys.append(key)
+            elif iri == "@id":
+                code = 2
+                id_key = key
+            else:
+                code = 3
+        entries.append((key, term, code))
+    single = [k for k in keywords if k not in ("@type", "@included")]
+    if len(single) != len(set(single)):
+        raise Unsupported("colliding keywords")
+    plan = Plan(entries, frozenset(keywords), type_keys, id_key)
+    if len(ctx.plans) < 4096:
+        ctx.plans[keys] = plan
+    return plan
+
+
+def document_quads(root: Ctx, document: Any) -> list[Quad]:
+    """The RDF dataset of a JSON-LD document as pyld's toRdf produces it (deduplicated)."""
+    if not isinstance(document, dict):
+        raise Unsupported("top-level array")
+    walker = Walker()
+    walker.expand(root, None, document, None)
+    return list(dict.fromkeys(walker.out))

@@ -1,0 +1,159 @@
+"""verify_presentation: the presentation's own checks, then each credential's.
+
+Spec: VC Data Model 2.0 sections 4.13 and 7.1; VC Data Integrity 1.0 section
+2.2 (an ``authentication`` proof with the verifier's ``challenge`` and
+``domain``). Holder binding: the key that signed the presentation belongs to
+its ``holder``, and each credential's ``credentialSubject.id`` is that holder
+(a subject without an id cannot be compared: "skipped", with that reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from openler.core.dids import public_key_from_did_key
+from openler.core.errors import CoreError
+from openler.core.presentations.enveloped import SD_JWT_MEDIA_TYPES, is_enveloped, unwrap
+from openler.core.sdjwt import public_jwk
+from openler.core.verify.checks import (
+    VC_V1,
+    VC_V2,
+    as_list,
+    check_key_controlled,
+    party_id,
+    proof_check,
+    proof_result,
+)
+from openler.core.verify.context import VerificationContext
+from openler.core.verify.credential import json_credential_checks, not_run, parse_input
+from openler.core.verify.result import Check, VerificationResult, make_check
+from openler.core.verify.sdjwt_checks import run_sd_jwt, to_checks
+
+
+def _subject_binding(subject_ids: list[str], holder: str | None,
+                     ctx: VerificationContext) -> Check:
+    lang = ctx.language
+    if holder is None:
+        return make_check("holder_binding", "skipped", "holder.unknown",
+                          "the presentation names no holder", language=lang)
+    if not subject_ids:
+        return make_check("holder_binding", "skipped", "holder.subject_has_no_id",
+                          "credentialSubject has no id", language=lang)
+    if holder in subject_ids:
+        return make_check("holder_binding", "passed", "holder.ok",
+                          f"subject {holder} is the holder", language=lang)
+    return make_check("holder_binding", "failed", "holder.mismatch",
+                      f"subject {', '.join(subject_ids)} is not the holder {holder}",
+                      language=lang)
+
+
+def _sd_jwt_holder_ids(claims: Mapping[str, Any] | None, holder: str | None) -> list[str]:
+    if not claims:
+        return []
+    if isinstance(claims.get("sub"), str):
+        return [claims["sub"]]
+    jwk = (claims.get("cnf") or {}).get("jwk") if isinstance(claims.get("cnf"), Mapping) else None
+    if isinstance(jwk, Mapping) and holder and holder.startswith("did:key:"):
+        try:
+            mine = public_jwk(public_key_from_did_key(holder))
+        except CoreError:
+            return ["(holder key in cnf.jwk)"]
+        return [holder] if all(jwk.get(k) == v for k, v in mine.items()) else [
+            "(holder key in cnf.jwk)"]
+    return []
+
+
+def _verify_member(member: Any, holder: str | None, ctx: VerificationContext) -> VerificationResult:
+    if is_enveloped(member):
+        found = unwrap(member)
+        if found is None or found[0] not in SD_JWT_MEDIA_TYPES:
+            checks = [make_check("well_formed", "failed", "format.invalid",
+                                 "unsupported enveloped credential", language=ctx.language),
+                      *not_run(("schema", "proof", "issuer_key", "status", "validity_period",
+                                "holder_binding"), ctx, "unsupported enveloped credential")]
+            return VerificationResult("credential", "sd-jwt", tuple(checks))
+        outcome = run_sd_jwt(found[1], ctx, require_key_binding=False)
+        checks = to_checks(outcome, ctx, include_holder=False)
+        checks.append(_subject_binding(_sd_jwt_holder_ids(outcome.claims, holder), holder, ctx))
+        return VerificationResult("credential", "sd-jwt", tuple(checks), claims=outcome.claims)
+    checks = json_credential_checks(member, ctx)
+    subjects = as_list(member.get("credentialSubject")) if isinstance(member, Mapping) else []
+    ids = [s["id"] for s in subjects if isinstance(s, Mapping) and isinstance(s.get("id"), str)]
+    checks.append(_subject_binding(ids, holder, ctx))
+    return VerificationResult("credential", "json", tuple(checks))
+
+
+def _well_formed(vp: Mapping[str, Any], ctx: VerificationContext) -> Check:
+    problems = []
+    context = as_list(vp.get("@context"))
+    if not context or context[0] not in (VC_V2, VC_V1):
+        problems.append("@context must start with the VC 2.0 (or 1.1) context")
+    if "VerifiablePresentation" not in as_list(vp.get("type")):
+        problems.append("type must include VerifiablePresentation")
+    if "holder" in vp and party_id(vp.get("holder")) is None:
+        problems.append("holder must be a URL or an object with an id")
+    if not all(isinstance(c, Mapping) for c in as_list(vp.get("verifiableCredential"))):
+        problems.append("verifiableCredential members must be objects")
+    if problems:
+        return make_check("well_formed", "failed", "format.invalid_presentation",
+                          "; ".join(problems), language=ctx.language)
+    return make_check("well_formed", "passed", "format.ok", language=ctx.language)
+
+
+def _aggregate(results: list[VerificationResult], ctx: VerificationContext) -> Check:
+    lang = ctx.language
+    if not results:
+        return make_check("credentials", "skipped", "credentials.none", language=lang)
+    bad = [i for i, r in enumerate(results) if r.outcome == "not_verified"]
+    if bad:
+        return make_check("credentials", "failed", "credentials.failed",
+                          f"credential(s) {bad} not verified", language=lang)
+    if any(r.outcome == "incomplete" for r in results):
+        return make_check("credentials", "skipped", "credentials.could_not_check",
+                          language=lang, could_not_check=True)
+    return make_check("credentials", "passed", "credentials.ok",
+                      f"{len(results)} credential(s) verified", language=lang)
+
+
+def _holder_binding(vp: Mapping[str, Any], holder: str | None,
+                    members: list[VerificationResult], ctx: VerificationContext) -> Check:
+    lang = ctx.language
+    if holder is None:
+        return make_check("holder_binding", "skipped", "holder.unknown",
+                          "the presentation names no holder", language=lang)
+    key = check_key_controlled(vp, ctx, party="holder", purpose="authentication",
+                               name="holder_binding", ok_code="holder.ok",
+                               bad_code="holder.key_not_controlled",
+                               unresolvable_code="holder.unresolvable")
+    if key.status != "passed":
+        return key
+    nested = [m.check("holder_binding") for m in members]
+    failed = [i for i, c in enumerate(nested) if c.status == "failed"]
+    if failed:
+        return make_check("holder_binding", "failed", "holder.mismatch",
+                          f"credential(s) {failed} were issued to someone else", language=lang)
+    unnamed = [i for i, c in enumerate(nested) if c.status == "skipped"]
+    detail = f"{holder} signed the presentation"
+    if unnamed:
+        detail += f"; credential(s) {unnamed} name no subject to compare"
+    return make_check("holder_binding", "passed", "holder.ok", detail, language=lang)
+
+
+def verify_presentation(document_or_text: Any, *,
+                        ctx: VerificationContext | None = None) -> VerificationResult:
+    """Check a presentation and every credential in it; raises only for unusable input."""
+    ctx = ctx or VerificationContext()
+    vp = parse_input(document_or_text)
+    if not isinstance(vp, Mapping):
+        checks = [make_check("well_formed", "failed", "format.invalid_presentation",
+                             "a presentation is a JSON object", language=ctx.language),
+                  *not_run(("proof", "holder_binding", "credentials"), ctx, "not a JSON object")]
+        return VerificationResult("presentation", "json", tuple(checks))
+    holder = party_id(vp.get("holder"))
+    members = [_verify_member(m, holder, ctx) for m in as_list(vp.get("verifiableCredential"))]
+    proof = proof_check(proof_result(vp, ctx, purpose="authentication", challenge=ctx.challenge,
+                                     domain=ctx.domain), ctx, valid_code="proof.presentation_valid")
+    checks = [_well_formed(vp, ctx), proof, _holder_binding(vp, holder, members, ctx),
+              _aggregate(members, ctx)]
+    return VerificationResult("presentation", "json", tuple(checks), credentials=tuple(members))

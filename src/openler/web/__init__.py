@@ -1,0 +1,1 @@
+"""The OpenLER web application: one FastAPI app, server-rendered, bilingual pages."""

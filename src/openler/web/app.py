@@ -1,0 +1,73 @@
+"""The application factory: `create_app(settings)` wires storage, sessions, languages,
+routers and error handling. Nothing connects before the app starts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from openler.settings import Settings
+from openler.storage import db as storage_db
+from openler.web import errors
+from openler.web.i18n import LanguageMiddleware
+from openler.web.routers import account, auth, home, orgs
+from openler.web.templating import make_templates
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SESSION_COOKIE = "openler_session"
+log = logging.getLogger("openler.web")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) -> FastAPI:
+    """Build the OpenLER web app for one database and configuration."""
+    engine = storage_db.make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_start:
+            storage_db.upgrade(engine)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="OpenLER",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = storage_db.make_sessionmaker(engine)
+    app.state.templates = make_templates()
+    app.state.clock = clock
+
+    # Middleware added last runs first: languages, then the signed session cookie.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(
+        LanguageMiddleware, languages=settings.languages, default=settings.default_language
+    )
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in (home.router, auth.router, account.router, orgs.router):
+        app.include_router(router)
+    errors.install(app)
+    return app

@@ -1,0 +1,141 @@
+"""Account settings: name, language, password and passkeys."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from openler.accounts import passkeys, service
+from openler.accounts.errors import InvalidInput
+from openler.web.deps import AppSettings, CurrentUser, DbSession, Now
+from openler.web.errors import FORM_ERROR_STATUS
+from openler.web.forms import messages
+from openler.web.i18n import LANGUAGE_COOKIE, N_
+from openler.web.relying_party import relying_party
+from openler.web.security import CheckedForm, CsrfHeader
+from openler.web.templating import render
+
+router = APIRouter(prefix="/account")
+
+
+def _settings_page(
+    request: Request,
+    db: DbSession,
+    user: CurrentUser,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    context = {
+        "values": values or {"name": user.name, "language": user.language},
+        "errors": errors or {},
+        "passkeys": service.passkeys(db, user=user),
+        "memberships": service.memberships(db, user=user),
+        "nav": "account",
+    }
+    return render(request, "account/settings.html", context, status_code=status)
+
+
+@router.get("")
+def settings_page(request: Request, db: DbSession, user: CurrentUser) -> Response:
+    """Show the account settings."""
+    return _settings_page(request, db, user)
+
+
+@router.post("/profile")
+def save_profile(
+    request: Request, form: CheckedForm, db: DbSession, user: CurrentUser, settings: AppSettings
+) -> Response:
+    """Save the name and language."""
+    values = {"name": form.get("name", ""), "language": form.get("language", "")}
+    try:
+        service.update_profile(db, user=user, **values)
+    except InvalidInput as exc:
+        return _settings_page(
+            request, db, user, values=values, errors=messages(exc.errors), status=FORM_ERROR_STATUS
+        )
+    request.session["flash"] = N_("Your details are saved.")
+    response = RedirectResponse("/account", status_code=303)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        user.language,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
+    return response
+
+
+@router.post("/password")
+def change_password(
+    request: Request, form: CheckedForm, db: DbSession, user: CurrentUser
+) -> Response:
+    """Change the password after checking the current one."""
+    try:
+        service.change_password(
+            db,
+            user=user,
+            current_password=form.get("current_password", ""),
+            new_password=form.get("new_password", ""),
+            confirm_password=form.get("confirm_password", ""),
+        )
+    except InvalidInput as exc:
+        return _settings_page(
+            request, db, user, errors=messages(exc.errors), status=FORM_ERROR_STATUS
+        )
+    request.session["flash"] = N_("Your password is changed.")
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/passkeys/options")
+def passkey_options(
+    request: Request, db: DbSession, user: CurrentUser, settings: AppSettings, _csrf: CsrfHeader
+) -> Response:
+    """Start adding a passkey: a fresh challenge kept in the session."""
+    rp_id, _origin = relying_party(request)
+    options_json, challenge = passkeys.registration_options(
+        user=user, rp_id=rp_id, rp_name=settings.webauthn_rp_name
+    )
+    request.session["webauthn_reg"] = challenge.hex()
+    return Response(options_json, media_type="application/json")
+
+
+@router.post("/passkeys")
+def add_passkey(
+    request: Request,
+    credential: Annotated[dict[str, Any], Body()],
+    db: DbSession,
+    user: CurrentUser,
+    now: Now,
+    _csrf: CsrfHeader,
+    label: str = "",
+) -> Response:
+    """Finish adding a passkey."""
+    challenge_hex = str(request.session.pop("webauthn_reg", ""))
+    rp_id, origin = relying_party(request)
+    passkeys.register_passkey(
+        db,
+        user=user,
+        credential=credential,
+        challenge=bytes.fromhex(challenge_hex) if challenge_hex else b"",
+        rp_id=rp_id,
+        origin=origin,
+        label=label,
+        now=now,
+    )
+    request.session["flash"] = N_("Your passkey is added.")
+    return JSONResponse({"next": "/account"})
+
+
+@router.post("/passkeys/{passkey_id}/delete")
+def delete_passkey(
+    request: Request, passkey_id: str, form: CheckedForm, db: DbSession, user: CurrentUser
+) -> Response:
+    """Remove one of the user's passkeys."""
+    service.remove_passkey(db, user=user, passkey_id=passkey_id)
+    request.session["flash"] = N_("The passkey is removed.")
+    return RedirectResponse("/account", status_code=303)
