@@ -17,6 +17,7 @@ from openler.core.models import (
     AchievementCredential,
     AchievementSubject,
     Alignment,
+    CredentialStatus,
     Criteria,
     EndorsementCredential,
     EndorsementSubject,
@@ -24,6 +25,7 @@ from openler.core.models import (
     ResultDescription,
     VerifiablePresentation,
     identity_hash,
+    parse_achievement_credential,
 )
 from openler.core.schema import validate
 
@@ -284,3 +286,26 @@ def test_issuer_profile_carries_other_identifiers() -> None:
     assert doc["otherIdentifier"] == [
         {"type": "IdentifierEntry", "identifier": "12-345", "identifierType": "sourcedId"}
     ]
+
+
+def test_two_status_entries_are_written_as_a_list() -> None:
+    entries = (
+        CredentialStatus(
+            id="https://college.example/status/r#1",
+            status_purpose="revocation",
+            status_list_index="1",
+            status_list_credential="https://college.example/status/r",
+        ),
+        CredentialStatus(
+            id="https://college.example/status/s#1",
+            status_purpose="suspension",
+            status_list_index="1",
+            status_list_credential="https://college.example/status/s",
+        ),
+    )
+    doc = build_credential(credential_status=entries).to_json()
+    assert [entry["statusPurpose"] for entry in doc["credentialStatus"]] == [
+        "revocation",
+        "suspension",
+    ]
+    assert parse_achievement_credential(doc).credential_status == entries

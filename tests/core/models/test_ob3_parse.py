@@ -142,3 +142,13 @@ def test_generated_credentials_parse_and_round_trip(document: dict[str, Any]) ->
         once["credentialSubject"]["achievement"]["name"]
         == (document["credentialSubject"]["achievement"]["name"])
     )
+
+
+def test_whole_numbers_stay_whole() -> None:
+    # 4 and 4.0 canonicalize differently (xsd:integer vs xsd:double), so keep the kind.
+    doc = ob3_example()
+    doc["credentialSubject"]["creditsEarned"] = 4
+    doc["credentialSubject"]["achievement"]["creditsAvailable"] = 4.0
+    out = parse_achievement_credential(doc).to_json()
+    assert type(out["credentialSubject"]["creditsEarned"]) is int
+    assert type(out["credentialSubject"]["achievement"]["creditsAvailable"]) is float

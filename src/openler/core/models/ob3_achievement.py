@@ -117,7 +117,7 @@ class Achievement(Model):
     achievement_type: Annotated[str, enum_or_extension(ACHIEVEMENT_TYPES)] | None = None
     image: ImageRef | None = None
     creator: Profile | None = None
-    credits_available: float | None = None
+    credits_available: int | float | None = None
     field_of_study: str | None = None
     human_code: str | None = None
     specialization: str | None = None

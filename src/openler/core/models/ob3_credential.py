@@ -106,7 +106,7 @@ class AchievementSubject(Model):
     achievement: Achievement
     identifier: Annotated[tuple[IdentityObject, ...], Listify] | None = None
     result: Annotated[tuple[Result, ...], Listify] | None = None
-    credits_earned: float | None = None
+    credits_earned: int | float | None = None
     # DateTime in the spec; plain dates are common in the wild, so reading keeps them.
     activity_start_date: DateTimeZ | date | None = None
     activity_end_date: DateTimeZ | date | None = None

@@ -7,7 +7,8 @@ The schema is picked by ``type``: ClrCredential -> CLR 2.0 ClrCredential schema;
 AchievementCredential or OpenBadgeCredential -> OB 3.0 AchievementCredential
 schema; EndorsementCredential -> the EndorsementCredential definition inside
 the OB 3.0 schema; anything else -> VC 2.0 envelope rules only. Validators are
-compiled once per process and reused.
+compiled once per process and reused; a compiled yes/no check (fastcheck) lets
+valid documents skip jsonschema's slower error walk.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from jsonschema import Draft201909Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT201909
 
+from openler.core.schema.fastcheck import Check, Compiler, UnsupportedSchemaError
 from openler.core.schema.vc_rules import (
     credential_violations,
     is_date_time_stamp,
@@ -49,31 +51,53 @@ def _format_checker() -> FormatChecker:
     return checker
 
 
+_FORMATS = _format_checker()
+_BUNDLED = (OB_ACHIEVEMENT, CLR_CREDENTIAL)
+
+
 @cache
 def _registry() -> Registry:
     resources_ = [
         Resource.from_contents(load_schema(name), default_specification=DRAFT201909)
-        for name in (OB_ACHIEVEMENT, CLR_CREDENTIAL)
+        for name in _BUNDLED
     ]
     return Registry().with_resources((str(res.id()), res) for res in resources_)
 
 
+def _schema_for(kind: SchemaKind) -> dict[str, Any] | None:
+    if kind == "achievement":
+        return load_schema(OB_ACHIEVEMENT)
+    if kind == "clr":
+        return load_schema(CLR_CREDENTIAL)
+    if kind == "endorsement":
+        return {
+            "$schema": "https://json-schema.org/draft/2019-09/schema#",
+            "$ref": f"{load_schema(OB_ACHIEVEMENT)['$id']}#/$defs/EndorsementCredential",
+        }
+    return None
+
+
 @cache
 def validator_for(kind: SchemaKind) -> Draft201909Validator | None:
-    """The compiled validator for a kind of credential (built once, then cached)."""
-    if kind == "achievement":
-        schema: dict[str, Any] = load_schema(OB_ACHIEVEMENT)
-    elif kind == "clr":
-        schema = load_schema(CLR_CREDENTIAL)
-    elif kind == "endorsement":
-        ob_id = load_schema(OB_ACHIEVEMENT)["$id"]
-        schema = {
-            "$schema": "https://json-schema.org/draft/2019-09/schema#",
-            "$ref": f"{ob_id}#/$defs/EndorsementCredential",
-        }
-    else:
+    """The jsonschema validator for a kind of credential (built once, then cached)."""
+    schema = _schema_for(kind)
+    if schema is None:
         return None
-    return Draft201909Validator(schema, registry=_registry(), format_checker=_format_checker())
+    return Draft201909Validator(schema, registry=_registry(), format_checker=_FORMATS)
+
+
+@cache
+def fast_check_for(kind: SchemaKind) -> Check | None:
+    """The compiled yes/no check for a kind (None if the schema needs jsonschema itself)."""
+    schema = _schema_for(kind)
+    if schema is None:
+        return None
+    roots = {str(load_schema(name)["$id"]): load_schema(name) for name in _BUNDLED}
+    base = str(schema.get("$id", f"urn:openler:schema:{kind}"))
+    try:
+        return Compiler(roots | {base: schema}, _FORMATS).compile(schema, base)
+    except UnsupportedSchemaError:
+        return None
 
 
 def schema_kind(document: dict[str, Any]) -> SchemaKind:
@@ -98,7 +122,8 @@ def validate(document: Any, *, kind: SchemaKind | None = None) -> list[Violation
     chosen = kind or schema_kind(document)
     found: list[Violation] = []
     compiled = validator_for(chosen)
-    if compiled is not None:
+    quick = fast_check_for(chosen)
+    if compiled is not None and (quick is None or not quick(document)):
         found.extend(translate(compiled.iter_errors(document)))
     rules: Callable[[dict[str, Any]], list[Violation]] = (
         presentation_violations if chosen == "presentation" else credential_violations
@@ -128,3 +153,4 @@ def warm_up() -> None:
     """Compile every validator now (e.g. at app start) instead of on first use."""
     for kind in ("achievement", "endorsement", "clr"):
         validator_for(kind)
+        fast_check_for(kind)

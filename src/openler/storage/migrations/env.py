@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
+import openler.storage.tables_issuer  # noqa: F401  (registers the issuer tables)
 from openler.storage.tables import Base
 
 config = context.config

@@ -1,0 +1,1 @@
+"""The issuer role: organization signing keys, did:web identity, status lists, issuance."""
