@@ -16,8 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openler.accounts import service as accounts
+from openler.accounts.errors import NotFound
 from openler.accounts.models import Role
-from openler.issuer.errors import IssuerInputError, IssuerNotAllowed, IssuerNotFound, Unauthenticated
+from openler.issuer.errors import (
+    IssuerInputError,
+    IssuerNotAllowed,
+    IssuerNotFound,
+    Unauthenticated,
+)
 from openler.storage.tables import User
 from openler.storage.tables_issuer import ApiToken
 
@@ -42,7 +48,7 @@ def create_api_token(db: Session, *, user: User, org_id: str, name: str,
     """A new token for an organization (owners only); returns the row and the token, once."""
     try:
         mine = accounts.membership(db, user=user, org_id=org_id)
-    except Exception as exc:  # accounts.NotFound: not a member, so the org does not exist for them
+    except NotFound as exc:  # not a member: the organization does not exist for them
         raise IssuerNotFound("organization") from exc
     if mine.role != Role.OWNER:
         raise IssuerNotAllowed("create_api_token")

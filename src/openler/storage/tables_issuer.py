@@ -85,8 +85,10 @@ class IssuedCredential(Base):
     signing_key_id: Mapped[str] = mapped_column(ForeignKey("signing_keys.id"))
     revocation_list_id: Mapped[str] = mapped_column(ForeignKey("status_lists.id"))
     revocation_index: Mapped[int] = mapped_column(Integer)
-    suspension_list_id: Mapped[str] = mapped_column(ForeignKey("status_lists.id"))
-    suspension_index: Mapped[int] = mapped_column(Integer)
+    suspension_list_id: Mapped[str | None] = mapped_column(
+        ForeignKey("status_lists.id"), nullable=True
+    )
+    suspension_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

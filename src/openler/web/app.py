@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from openler.settings import Settings
 from openler.storage import db as storage_db
 from openler.web import errors
+from openler.web.api import router as vc_api_router
 from openler.web.i18n import LanguageMiddleware
 from openler.web.routers import account, auth, home, orgs
 from openler.web.templating import make_templates
@@ -69,5 +70,6 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (home.router, auth.router, account.router, orgs.router):
         app.include_router(router)
+    app.include_router(vc_api_router)
     errors.install(app)
     return app

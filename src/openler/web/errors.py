@@ -14,6 +14,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from openler.accounts.errors import InvalidInput, NotAllowed, NotFound, PasskeyError
+from openler.issuer.errors import (
+    IssuerError,
+    IssuerInputError,
+    IssuerNotAllowed,
+    IssuerNotFound,
+    RequestTooLarge,
+    Unauthenticated,
+)
 from openler.web.deps import SignInRequired
 from openler.web.i18n import N_, gettext, use_language
 from openler.web.security import BadForm, CsrfFailed
@@ -79,6 +87,25 @@ def _wants_json(request: Request) -> bool:
     )
 
 
+_ISSUER_STATUS = (
+    (RequestTooLarge, 413),
+    (IssuerInputError, 400),
+    (Unauthenticated, 401),
+    (IssuerNotAllowed, 403),
+    (IssuerNotFound, 404),
+)
+
+
+def issuer_error_response(exc: IssuerError) -> Response:
+    """VC-API errors are JSON: a stable code and a plain message (401 names the scheme)."""
+    status = next((s for kind, s in _ISSUER_STATUS if isinstance(exc, kind)), 400)
+    code = getattr(exc, "code", None) or {401: "unauthenticated", 403: "not_allowed",
+                                          404: "not_found"}.get(status, "invalid_request")
+    headers = {"WWW-Authenticate": 'Bearer realm="openler"'} if status == 401 else None
+    body = {"error": code, "message": getattr(exc, "message", str(exc))}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
 def install(app: FastAPI) -> None:
     """Register every exception handler on the app."""
 
@@ -118,6 +145,10 @@ def install(app: FastAPI) -> None:
             "The passkey could not be used. Try again, or sign in with your password."
         )
         return JSONResponse({"error": message}, status_code=400)
+
+    @app.exception_handler(IssuerError)
+    async def issuer_error(request: Request, exc: IssuerError) -> Response:
+        return issuer_error_response(exc)
 
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, exc: SignInRequired) -> Response:

@@ -5,9 +5,9 @@ fall back."""
 from __future__ import annotations
 
 import pytest
-from helpers import OB_V3, VC_V2, ob3_example, ob3_proof_config
 from pyld import jsonld
 
+from helpers import OB_V3, VC_V2, ob3_example, ob3_proof_config
 from openler.core.errors import CanonicalizationError, ContextNotAllowedError
 from openler.core.jsonld import canonize, default_loader
 from openler.core.jsonld.active_context import Unsupported
@@ -42,6 +42,9 @@ FAST = {
     "vocab for undefined terms": {"@context": [VC_V2], "type": "VerifiableCredential",
                                   "issuer": "did:example:1", "credentialSubject": {
                                       "favouriteColour": "green", "nested": {"depth": 2}}},
+    "presentation repeating one credential (blank nodes tie, hash n-degree runs)": {
+        "@context": [VC_V2, OB_V3], "type": "VerifiablePresentation",
+        "verifiableCredential": [ob3_example(), ob3_example()]},
     "vc 1.1 credential": {
         "@context": [VC_V1], "id": "urn:uuid:1", "type": ["VerifiableCredential"],
         "issuer": {"id": "did:example:issuer"}, "issuanceDate": "2020-01-01T00:00:00Z",
@@ -52,7 +55,8 @@ FAST = {
     "presentation with embedded credentials": {
         "@context": [VC_V2, OB_V3], "type": "VerifiablePresentation",
         "holder": "did:example:holder",
-        "verifiableCredential": [ob3_example(), ob3_example()],
+        "verifiableCredential": [ob3_example(), {**ob3_example(), "id": "urn:uuid:other",
+                                                 "name": "Another badge"}],
         "proof": {**{k: v for k, v in ob3_proof_config().items() if k != "@context"},
                   "proofPurpose": "authentication", "challenge": "abc", "domain": "x.example"}},
     "embedded context and compact IRIs": {
@@ -106,10 +110,9 @@ FAST = {
             holder={"@id": "ex:holder", "@context": {"label": "ex:holderLabel"}}),
         "@type": "Outer", "label": "a", "ex:child": {"label": "dropped or not?"},
         "holder": {"label": "b", "ex:deeper": {"label": "c"}}},
-    "@included and @nest": {
+    "@nest": {
         "@context": ctx(meta="@nest", extra={"@id": "ex:extra"}),
-        "@id": "urn:i", "meta": {"extra": "nested"},
-        "@included": [{"@id": "urn:inc", "ex:p": "q"}]},
+        "@id": "urn:i", "meta": {"extra": "nested", "@type": "ex:Nested"}},
     "multiple contexts in an array and null values": {
         "@context": [VC_V2, OB_V3, {"ex": "https://example.org/vocab#"}],
         "type": ["VerifiableCredential", "OpenBadgeCredential"], "issuer": "did:example:i",
@@ -119,6 +122,8 @@ FAST = {
 }
 
 FALLBACK = {
+    "@included": {"@context": ctx(), "@id": "urn:i",
+                  "@included": [{"@id": "urn:inc", "ex:p": "q"}]},
     "reverse properties": {"@context": ctx(parent={"@reverse": "ex:child"}),
                            "@id": "urn:r", "parent": {"@id": "urn:p", "ex:name": "P"}},
     "list of lists": {"@context": ctx(), "@id": "urn:ll", "ex:m": {"@list": [[1, 2], [3]]}},

@@ -7,8 +7,8 @@ import json
 import time
 
 import pytest
-from helpers import shared_dir
 
+from helpers import shared_dir
 from openler.core.errors import CanonicalizationError
 from openler.core.jsonld import canonize_quads, parse_nquads
 from openler.core.jsonld.rdfc10 import canonical_labels

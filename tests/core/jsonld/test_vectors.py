@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import shared_dir
 
+from helpers import shared_dir
 from openler.core.jsonld import (
     DocumentLoader,
     canonize,

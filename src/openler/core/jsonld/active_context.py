@@ -20,6 +20,7 @@ from pyld.context_resolver import ContextResolver
 
 _ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
 _MAX_CHILDREN = 512
+_MAX_MEMO = 20_000  # documents choose keys freely under @vocab: bound the memo tables
 _XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -106,7 +107,7 @@ class Ctx:
     """One active context with memo tables for the lookups expansion makes."""
 
     __slots__ = ("env", "raw", "mappings", "has_prev", "_prev", "_terms", "_vocab", "_children",
-                 "_typed", "plans")
+                 "_typed", "plans", "typed_plans")
 
     def __init__(self, env: Env, raw: Any) -> None:
         self.env = env
@@ -119,6 +120,7 @@ class Ctx:
         self._children: dict[Any, tuple[Any, Ctx]] = {}
         self._typed: dict[tuple[str, ...], Ctx] = {}
         self.plans: dict[tuple[str, ...], Any] = {}
+        self.typed_plans: dict[Any, Any] = {}
 
     # -- context processing ---------------------------------------------------
     def process(self, local: Any, *, override_protected: bool = False,
@@ -175,6 +177,8 @@ class Ctx:
         hit = self._vocab.get(value, self)
         if hit is self:
             hit = self.env.processor._expand_iri(self.raw, value, vocab=True)
+            if len(self._vocab) > _MAX_MEMO:
+                self._vocab.clear()
             self._vocab[value] = hit
         return hit
 
@@ -184,6 +188,8 @@ class Ctx:
         hit = self._vocab.get(key, self)
         if hit is self:
             hit = self.env.processor._expand_iri(self.raw, value, vocab=True, base="")
+            if len(self._vocab) > _MAX_MEMO:
+                self._vocab.clear()
             self._vocab[key] = hit
         return hit
 
@@ -195,10 +201,9 @@ class Ctx:
             iri = self.type_iri(value)
             if iri is None or not isinstance(iri, str):
                 raise Unsupported("type expands to null")
-            if iri.startswith("_:"):
-                hit = iri
-            else:
-                hit = "<" + iri + ">" if is_absolute(iri) else ""
+            if not iri.startswith("_:"):
+                iri = "<" + iri + ">" if is_absolute(iri) else ""
+            hit = iri
             self._vocab[key] = hit
         return hit
 
@@ -240,5 +245,7 @@ class Ctx:
                 if key in self.mappings:
                     language = None
                 hit = Term(iri, frozenset(), None, language, None, False, None)
+            if len(self._terms) > _MAX_MEMO:
+                self._terms.clear()
             self._terms[key] = hit
         return hit

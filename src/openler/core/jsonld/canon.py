@@ -66,7 +66,7 @@ def _pyld_quads_fallback(document: Any, env: Env) -> str:
         while inner is not None and getattr(inner, "code", None) is None:
             inner = inner.__cause__
         if inner is not None:
-            reason = inner.code
+            reason = getattr(inner, "code", reason)
         raise CanonicalizationError(f"JSON-LD document cannot be canonicalized: {reason}") from error
 
 

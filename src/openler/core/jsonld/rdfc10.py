@@ -10,8 +10,7 @@ short by a work limit on Hash N-Degree Quads calls and permutations (§5,
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
-from itertools import permutations
+from collections.abc import Callable, Iterable, Iterator
 
 from openler.core.errors import CanonicalizationError
 from openler.core.jsonld.nquads import Quad
@@ -89,7 +88,7 @@ class _State:
             digest.update(related_hash.encode())
             chosen_path = ""
             chosen_issuer: _Issuer | None = None
-            for permutation in permutations(sorted(related_by_hash[related_hash])):
+            for permutation in permutations(related_by_hash[related_hash]):
                 self.spend()
                 issued, order = dict(issuer[0]), list(issuer[1])
                 path = ""
@@ -127,6 +126,29 @@ class _State:
             assert chosen_issuer is not None
             issuer = chosen_issuer
         return digest.hexdigest(), issuer
+
+
+def permutations(items: list[str]) -> Iterator[tuple[str, ...]]:
+    """Steinhaus-Johnson-Trotter permutations from sorted order, as the reference
+    implementations enumerate them (a repeated node yields each arrangement once)."""
+    elements = sorted(items)
+    left = dict.fromkeys(elements, True)
+    last = len(elements) - 1
+    while True:
+        yield tuple(elements)
+        mobile, pos = None, 0
+        for i, e in enumerate(elements):
+            if (mobile is None or e > mobile) and (
+                    (left[e] and i > 0 and e > elements[i - 1])
+                    or (not left[e] and i < last and e > elements[i + 1])):
+                mobile, pos = e, i
+        if mobile is None:
+            return
+        swap = pos - 1 if left[mobile] else pos + 1
+        elements[pos], elements[swap] = elements[swap], mobile
+        for e in elements:
+            if e > mobile:
+                left[e] = not left[e]
 
 
 def canonical_labels(quads: Iterable[Quad], *, hash_name: str = "sha256",

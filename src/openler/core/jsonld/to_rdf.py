@@ -150,25 +150,39 @@ class Walker:
             ctx = ctx.process(local)
         keys = tuple(element)
         plan = ctx.plans.get(keys) or _plan(ctx, element, keys)
-        if not plan.type_keys:
+        type_keys = plan.type_keys
+        if not type_keys:
             return ctx, ctx, plan
+        memo_key: tuple[tuple[str, ...], Any] | None = None
+        if len(type_keys) == 1:
+            value = element[type_keys[0]]
+            if value.__class__ is str:
+                memo_key = (keys, value)
+            elif value.__class__ is list and all(v.__class__ is str for v in value):
+                memo_key = (keys, tuple(value))
+            if memo_key is not None:
+                hit = ctx.typed_plans.get(memo_key)
+                if hit is not None:
+                    return hit[0], ctx, hit[1]
         seq: list[str] = []
-        for key in plan.type_keys:
+        for key in type_keys:
             value = element[key]
             if value.__class__ is str:
                 seq.append(value)
             elif isinstance(value, list):
                 seq.extend(sorted(v for v in value if isinstance(v, str)))
-        if not seq:
-            return ctx, ctx, plan
-        typed = ctx.with_types(tuple(seq))
-        if typed is ctx:
-            return ctx, ctx, plan
-        return typed, ctx, typed.plans.get(keys) or _plan(typed, element, keys)
+        typed = ctx.with_types(tuple(seq)) if seq else ctx
+        if typed is not ctx:
+            plan = typed.plans.get(keys) or _plan(typed, element, keys)
+        if memo_key is not None and len(ctx.typed_plans) < 4096:
+            ctx.typed_plans[memo_key] = (typed, plan)
+        return typed, ctx, plan
 
     def expand_map(self, ctx: Ctx, prop: str | None, element: dict[str, Any], graph: Any,
-                   inside_list: bool, inside_index: bool, default_id: str | None) -> list[Any]:
-        pterm = ctx.term(prop) if prop is not None else _NO_TERM
+                   inside_list: bool, inside_index: bool, default_id: str | None,
+                   pterm: Term | None = None) -> list[Any]:
+        if pterm is None:
+            pterm = ctx.term(prop) if prop is not None else _NO_TERM
         exp_prop = pterm.iri
         if ctx.has_prev:
             must_revert = not inside_index
@@ -190,31 +204,33 @@ class Walker:
         if keywords:
             top = not inside_list and (prop is None or exp_prop == "@graph")
             if "@value" in keywords:
-                if top:
-                    return []
-                return self.value_object(ctx, tsc, element, plan)
+                result = self.value_object(ctx, tsc, element, plan)
+                return [] if top else result
             if "@list" in keywords or "@set" in keywords:
                 return self.list_or_set(ctx, prop, exp_prop, element, plan.entries, graph, top)
-            if top and prop is None and "@graph" in keywords:
-                if keywords - {"@graph", "@id", "@type"} or any(
-                        code == 0 for _, _, code in plan.entries):
+            if top and prop is None and "@graph" in keywords and "@id" not in keywords:
+                # pyld unwraps a top-level object holding only @graph into the default graph
+                if len(plan.entries) != 1:
                     raise Unsupported("top-level @graph beside properties")
-                if "@id" not in keywords and "@type" not in keywords:
-                    for key, _term, _code in plan.entries:
-                        self.expand(ctx, key, element[key], graph)
-                    return []
+                key = plan.entries[0][0]
+                if not isinstance(element[key], dict | list):
+                    raise Unsupported("@graph value")
+                self.expand(ctx, key, element[key], graph)
+                return []
         iri = default_id
         if plan.id_key is not None:
             value = element[plan.id_key]
             if value.__class__ is not str:
                 raise Unsupported("non-string @id")
             iri = ctx.id_iri(value)
+            if iri is None:
+                raise Unsupported("@id expands to null")
         subject = self.blank() if iri is None else self.node_term(iri)
         self.node_body(ctx, tsc, prop, element, plan.entries, subject, graph)
         return [subject]
 
     def node_body(self, ctx: Ctx, tsc: Ctx, prop: str | None, element: dict[str, Any],
-                  entries: list[tuple[str, Term]], subject: str, graph: Any) -> None:
+                  entries: list[tuple[str, Term, int]], subject: str, graph: Any) -> None:
         out = self.out
         live = bool(subject) and graph is not False
         nests = None
@@ -223,9 +239,12 @@ class Walker:
             if code:
                 if code == 1:
                     if not live:
-                        _strings(value)
+                        if any(t.__class__ is not str for t in _strings(value)):
+                            raise Unsupported("@type value")
                         continue
                     for t in (value,) if value.__class__ is str else _strings(value):
+                        if t.__class__ is not str:
+                            raise Unsupported("@type value")
                         obj = tsc.type_term(t)
                         if obj[:1] == "_":
                             obj = self.node_term(obj)
@@ -239,10 +258,6 @@ class Walker:
                     if not isinstance(value, dict | list) or term.scoped is not None:
                         raise Unsupported("@graph value")
                     self.expand(ctx, key, value, subject or False)
-                elif iri == "@included":
-                    for obj in self.expand(ctx, prop, value, graph):
-                        if isinstance(obj, _List) or obj[:1] == '"':
-                            raise Unsupported("@included value")
                 elif iri == "@index":
                     if not isinstance(value, str):
                         raise Unsupported("@index value")
@@ -260,30 +275,39 @@ class Walker:
             else:
                 term_ctx = ctx.process(term.scoped, override_protected=True, stable=True)
                 vterm = term_ctx.term(key)
+            predicate = term.pred if live else None
             if not term.plain:
                 objs = self.container_values(ctx, term_ctx, key, term, value, graph)
             else:
                 objs = []
+                kind = vterm.kind
                 for item in (value if value.__class__ is list else (value,)):
                     cls = item.__class__
                     if cls is str:
-                        kind = vterm.kind
                         if kind == 0:
-                            objs.append('"' + escape_pyld(item) + '"' + vterm.suffix)
-                        elif kind == 1:
-                            objs.append(self.node_term(term_ctx.id_iri(item)))
+                            if ('"' in item or "\\" in item or "\n" in item or "\r" in item
+                                    or "\t" in item):
+                                item = escape_pyld(item)
+                            if predicate is not None:
+                                out.append((subject, predicate,
+                                            '"' + item + '"' + vterm.suffix, graph))
+                            continue
+                        if kind == 1:
+                            obj = self.node_term(term_ctx.id_iri(item))
                         else:
-                            objs.append(self.scalar(term_ctx, key, item))
+                            obj = self.scalar(term_ctx, key, item)
+                        if predicate is not None and obj:
+                            out.append((subject, predicate, obj, graph))
                     elif cls is dict:
-                        objs += self.expand_map(term_ctx, key, item, graph, False, False, None)
+                        objs += self.expand_map(term_ctx, key, item, graph, False, False, None,
+                                                vterm)
                     elif item is None:
                         continue
                     elif cls is list:
                         objs += self.expand(term_ctx, key, item, graph)
                     else:
                         objs.append(self.scalar(term_ctx, key, item))
-            predicate = term.pred
-            if not live or predicate is None:
+            if predicate is None:
                 continue
             for obj in objs:
                 if obj.__class__ is _List:
@@ -332,6 +356,9 @@ class Walker:
                 v = value[k]
                 objs.extend(self.expand(term_ctx, key, v if isinstance(v, list) else [v], graph,
                                         inside_index=True))
+            literals = [o for o in objs if o.__class__ is str and o[:1] == '"']
+            if len(literals) != len(set(literals)):
+                raise Unsupported("equal values under different indexes (pyld keeps both)")
         elif "@id" in container and is_map:
             objs = []
             for k in sorted(value):
@@ -355,6 +382,8 @@ class Walker:
                     objs.append(name)
         else:
             objs = self.expand(term_ctx, key, value, graph)
+        if not objs and not isinstance(value, list):
+            return objs  # expanded to null: pyld drops the entry before wrapping a list
         if "@list" in container and not (is_map and len(objs) == 1
                                          and isinstance(objs[0], _List)):
             if any(isinstance(o, _List) for o in objs):
@@ -367,7 +396,7 @@ class Walker:
         type_keys = plan.type_keys
         found: dict[str, Any] = {}
         for key, term, _code in plan.entries:
-            if term.iri not in _OK_VALUE_KEYS or term.iri in found:
+            if term.iri not in _OK_VALUE_KEYS or term.iri in found or term.iri == "@index":
                 raise Unsupported("value object entries")
             found[term.iri] = element[key]
         datatype = None
@@ -409,6 +438,8 @@ class Walker:
         if len(main) != 1 or any(k not in ("@list", "@set", "@index") for k in kinds):
             raise Unsupported("list/set object entries")
         key, term = next((k, t) for k, t, _ in entries if t.iri == main[0])
+        if element[key] is None:
+            raise Unsupported("null @list/@set")
         if term.scoped is not None:
             raise Unsupported("scoped @list alias")
         if main[0] == "@set":
@@ -440,7 +471,7 @@ class Walker:
 def _strings(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+    if isinstance(value, list):
         return value
     raise Unsupported("@type value")
 

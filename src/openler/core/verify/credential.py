@@ -99,8 +99,11 @@ def json_credential_checks(doc: Any, ctx: VerificationContext) -> list[Check]:
 def verify_credential(document_or_text: Any, *,
                       ctx: VerificationContext | None = None) -> VerificationResult:
     """Check a credential and explain the outcome; raises only for unusable input."""
-    ctx = ctx or VerificationContext()
-    value = parse_input(document_or_text)
+    return verify_parsed_credential(parse_input(document_or_text), ctx or VerificationContext())
+
+
+def verify_parsed_credential(value: Any, ctx: VerificationContext) -> VerificationResult:
+    """verify_credential after parse_input: SD-JWT text or a JSON value."""
     if isinstance(value, str):
         return verify_sd_jwt_credential(value, ctx)
     return VerificationResult("credential", "json", tuple(json_credential_checks(value, ctx)))

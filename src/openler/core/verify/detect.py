@@ -14,8 +14,8 @@ from typing import Any
 
 from openler.core.verify.checks import as_list
 from openler.core.verify.context import VerificationContext
-from openler.core.verify.credential import parse_input, verify_credential
-from openler.core.verify.presentation import verify_presentation
+from openler.core.verify.credential import parse_input, verify_parsed_credential
+from openler.core.verify.presentation import verify_parsed_presentation
 from openler.core.verify.result import VerificationResult
 
 
@@ -24,5 +24,5 @@ def verify_any(value: Any, *, ctx: VerificationContext | None = None) -> Verific
     ctx = ctx or VerificationContext()
     parsed = parse_input(value)
     if isinstance(parsed, Mapping) and "VerifiablePresentation" in as_list(parsed.get("type")):
-        return verify_presentation(parsed, ctx=ctx)
-    return verify_credential(parsed, ctx=ctx)
+        return verify_parsed_presentation(parsed, ctx)
+    return verify_parsed_credential(parsed, ctx)

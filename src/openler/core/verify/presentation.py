@@ -143,8 +143,11 @@ def _holder_binding(vp: Mapping[str, Any], holder: str | None,
 def verify_presentation(document_or_text: Any, *,
                         ctx: VerificationContext | None = None) -> VerificationResult:
     """Check a presentation and every credential in it; raises only for unusable input."""
-    ctx = ctx or VerificationContext()
-    vp = parse_input(document_or_text)
+    return verify_parsed_presentation(parse_input(document_or_text), ctx or VerificationContext())
+
+
+def verify_parsed_presentation(vp: Any, ctx: VerificationContext) -> VerificationResult:
+    """verify_presentation after parse_input."""
     if not isinstance(vp, Mapping):
         checks = [make_check("well_formed", "failed", "format.invalid_presentation",
                              "a presentation is a JSON object", language=ctx.language),

@@ -81,9 +81,9 @@ def upgrade() -> None:
         ),
         sa.Column("revocation_index", sa.Integer, nullable=False),
         sa.Column(
-            "suspension_list_id", sa.String(32), sa.ForeignKey("status_lists.id"), nullable=False
+            "suspension_list_id", sa.String(32), sa.ForeignKey("status_lists.id"), nullable=True
         ),
-        sa.Column("suspension_index", sa.Integer, nullable=False),
+        sa.Column("suspension_index", sa.Integer, nullable=True),
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("organization_id", "credential_id"),
     )
