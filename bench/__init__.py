@@ -1,6 +1,7 @@
 """OpenLER benchmarks: `python -m bench` runs every registered figure.
 
-Add a figure by decorating a function in a module listed in ``bench.__main__.MODULES``
-with ``@register("area.name", unit)``; it returns a number (or several via
-``Figure`` objects) and the runner prints ``BENCH <name> <value> <unit>``.
+Add figures by creating ``bench/<area>_bench.py`` with a function decorated
+``@register("<area>")`` that returns ``Figure`` objects; the runner finds the
+module, times nothing itself, and prints ``BENCH <name> <value> <unit>`` lines.
+``bench.registry.time_ms`` is the shared median-of-repeats timer.
 """

@@ -7,17 +7,23 @@ last lines are exactly ``BENCH <name> <value> <unit>``, one per figure.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import platform
 import sys
+from pathlib import Path
 
 from bench.registry import REGISTRY, Figure
 
-MODULES = ("bench.core_bench",)
+
+def discover() -> list[str]:
+    """Every ``bench/*_bench.py`` module: adding a file adds its figures."""
+    here = [str(Path(__file__).parent)]
+    return [f"bench.{m.name}" for m in pkgutil.iter_modules(here) if m.name.endswith("_bench")]
 
 
 def main(argv: list[str]) -> int:
     """Run the groups named on the command line (all when none)."""
-    for name in MODULES:
+    for name in discover():
         importlib.import_module(name)
     wanted = argv or sorted(REGISTRY)
     print(f"OpenLER benchmarks on Python {platform.python_version()} ({platform.machine()}), "

@@ -12,12 +12,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from openler.storage import db as storage_db
-from openler.storage.tables import Base
 
 TEST_SECRET = "test-secret-key-not-for-production"
 PASSWORD = "correct horse battery"
@@ -64,10 +63,22 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+_REFLECTED: dict[str, MetaData] = {}
+
+
 def empty_tables(engine: Engine) -> None:
-    """Delete every row, children first, so each test starts from nothing."""
+    """Delete every row, children first, so each test starts from nothing.
+
+    The tables come from the migrated database itself (reflected once), so tables
+    that other areas add in their own migrations are emptied too."""
+    key = engine.url.render_as_string(hide_password=False)
+    if key not in _REFLECTED:
+        metadata = MetaData()
+        metadata.reflect(engine)
+        _REFLECTED[key] = metadata
+    tables = [t for t in _REFLECTED[key].sorted_tables if t.name != "alembic_version"]
     with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in reversed(tables):
             conn.execute(table.delete())
 
 

@@ -35,32 +35,59 @@ class SoftAuthenticator:
 
     def _client_data(self, kind: str, challenge_b64u: str, origin: str | None = None) -> bytes:
         return json.dumps(
-            {"type": kind, "challenge": challenge_b64u, "origin": origin or self.origin, "crossOrigin": False}
+            {
+                "type": kind,
+                "challenge": challenge_b64u,
+                "origin": origin or self.origin,
+                "crossOrigin": False,
+            }
         ).encode()
 
     def create(self, options: dict, *, origin: str | None = None) -> dict:
         self.user_handle = unb64u(options["user"]["id"])
         numbers = self.key.public_key().public_numbers()
-        cose = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
-        attested = bytes(16) + struct.pack(">H", len(self.credential_id)) + self.credential_id + cose
-        auth_data = hashlib.sha256(self.rp_id.encode()).digest() + bytes([0x45]) + struct.pack(">I", 0) + attested
+        cose = cbor2.dumps(
+            {
+                1: 2,
+                3: -7,
+                -1: 1,
+                -2: numbers.x.to_bytes(32, "big"),
+                -3: numbers.y.to_bytes(32, "big"),
+            }
+        )
+        attested = (
+            bytes(16) + struct.pack(">H", len(self.credential_id)) + self.credential_id + cose
+        )
+        auth_data = (
+            hashlib.sha256(self.rp_id.encode()).digest()
+            + bytes([0x45])
+            + struct.pack(">I", 0)
+            + attested
+        )
         attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
         client_data = self._client_data("webauthn.create", options["challenge"], origin)
         return {
             "id": b64u(self.credential_id),
             "rawId": b64u(self.credential_id),
             "type": "public-key",
-            "response": {"clientDataJSON": b64u(client_data), "attestationObject": b64u(attestation)},
+            "response": {
+                "clientDataJSON": b64u(client_data),
+                "attestationObject": b64u(attestation),
+            },
             "clientExtensionResults": {},
         }
 
     def get(self, options: dict, *, origin: str | None = None) -> dict:
         self.sign_count += 1
         auth_data = (
-            hashlib.sha256(self.rp_id.encode()).digest() + bytes([0x05]) + struct.pack(">I", self.sign_count)
+            hashlib.sha256(self.rp_id.encode()).digest()
+            + bytes([0x05])
+            + struct.pack(">I", self.sign_count)
         )
         client_data = self._client_data("webauthn.get", options["challenge"], origin)
-        signature = self.key.sign(auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256()))
+        signature = self.key.sign(
+            auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256())
+        )
         return {
             "id": b64u(self.credential_id),
             "rawId": b64u(self.credential_id),

@@ -12,7 +12,11 @@ from openler.storage.tables import Passkey
 def _json_post(client, path, token, body=None):
     return client.post(
         path,
-        headers={"X-CSRF-Token": token, "Content-Type": "application/json", "Accept": "application/json"},
+        headers={
+            "X-CSRF-Token": token,
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        },
         content=json.dumps(body or {}),
     )
 
@@ -102,5 +106,9 @@ def test_garbage_credentials_are_400_not_500(client, accounts, web):
     for body in ({}, {"id": "x"}, {"rawId": "!!", "response": {}}, {"response": "nope"}):
         assert _json_post(client, "/account/passkeys", token, body).status_code == 400
         assert _json_post(client, "/sign-in/passkey", token, body).status_code == 400
-    raw = client.post("/sign-in/passkey", headers={"X-CSRF-Token": token, "Content-Type": "application/json"}, content="[1,2")
+    raw = client.post(
+        "/sign-in/passkey",
+        headers={"X-CSRF-Token": token, "Content-Type": "application/json"},
+        content="[1,2",
+    )
     assert raw.status_code == 400

@@ -61,7 +61,11 @@ def new_page(chromium, base_url, request, clean_db):
     contexts = []
 
     def _open(**context_options):
-        options = {"base_url": base_url, "viewport": {"width": 1280, "height": 900}, **context_options}
+        options = {
+            "base_url": base_url,
+            "viewport": {"width": 1280, "height": 900},
+            **context_options,
+        }
         context = chromium.new_context(**options)
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -88,12 +92,16 @@ def assert_accessible(page, label: str = "") -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        page,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
     )
     violations = results.response["violations"]
     details = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} :: "
-        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:5])
+        + "; ".join(
+            n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+            for n in v["nodes"][:5]
+        )
         for v in violations
     )
     assert not violations, f"axe violations on {label or page.url}:\n{details}"
@@ -101,9 +109,7 @@ def assert_accessible(page, label: str = "") -> None:
 
 def assert_no_horizontal_scroll(page, label: str = "") -> None:
     """The page reflows: nothing wider than the viewport."""
-    widths = page.evaluate(
-        "() => [document.scrollingElement.scrollWidth, window.innerWidth]"
-    )
+    widths = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"horizontal scrolling on {label or page.url}: {widths}"
 
 

@@ -9,10 +9,17 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
+HOME = re.compile(r"^http://[^/]+/$")
+
 LANGUAGES = ["en", "es"]
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone-360": {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True},
+    "phone-360": {
+        "viewport": {"width": 360, "height": 740},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
     # A 1280 px window at 200% zoom lays out like a 640 CSS px viewport at scale 2.
     "zoom-200": {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2},
 }
@@ -27,8 +34,8 @@ def _sign_in(page, email: str, password: str) -> None:
     page.goto("/sign-in")
     page.fill("#field-email", email)
     page.fill("#field-password", password)
-    page.locator("form[action='/sign-in'] button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/$"))
+    with page.expect_navigation(url=HOME):
+        page.locator("form[action='/sign-in'] button[type=submit]").click()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -45,16 +52,47 @@ def test_public_pages(new_page, a11y, language, viewport):
             a11y.accessible(page, label)
 
 
+@pytest.fixture
+def demo(db, clock):
+    """The `openler serve --demo` data set, loaded into the test database."""
+    from openler.demo import DEMO_USERS, load_demo
+
+    load_demo(db, now=clock())
+    db.commit()
+    return {user.email: user for user in DEMO_USERS}
+
+
+def _member_paths(page) -> list[str]:
+    """Home, account, and every organization and achievement page linked from them."""
+    paths = ["/", "/account"]
+    page.goto("/")
+    orgs = [a.get_attribute("href") for a in page.locator("main a[href^='/orgs/']").all()]
+    for org in orgs:
+        paths.append(org)
+        page.goto(org)
+        paths += [
+            a.get_attribute("href")
+            for a in page.locator("main a[href*='/achievements/']").all()[:1]
+        ]
+    return paths
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("viewport", ["desktop", "phone-360", "zoom-200"])
-def test_member_pages(new_page, a11y, accounts, web, language, viewport):
-    _owner, org_id = accounts.org_owner("owner@college.example", "Lakeside Community College of Applied Sciences and Technology")
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize(
+    "who", ["registrar@riverside.example", "sam@learner.example", "hiring@harbor.example"]
+)
+def test_member_pages(new_page, a11y, demo, who, language, viewport):
     page = new_page(**VIEWPORTS[viewport])
     _choose_language(page, language)
-    _sign_in(page, "owner@college.example", web.password)
-    for path in ("/", "/account", f"/orgs/{org_id}"):
+    _sign_in(page, who, demo[who].password)
+    paths = _member_paths(page)
+    if who.startswith("registrar"):
+        assert any("/achievements/" in p for p in paths)
+    for path in paths:
         page.goto(path)
-        label = f"{path} [{language}, {viewport}]"
+        label = f"{path} as {who} [{language}, {viewport}]"
+        assert page.locator("html").get_attribute("lang") == language
         a11y.no_horizontal_scroll(page, label)
         if viewport == "desktop":
             a11y.accessible(page, label)
@@ -97,7 +135,9 @@ def test_settings_errors_are_accessible(page, a11y, accounts, web, language):
 def test_skip_link_is_first_and_focus_is_visible(page):
     page.goto("/")
     page.keyboard.press("Tab")
-    focused = page.evaluate("() => [document.activeElement.className, document.activeElement.getAttribute('href')]")
+    focused = page.evaluate(
+        "() => [document.activeElement.className, document.activeElement.getAttribute('href')]"
+    )
     assert focused == ["skip-link", "#main"]
     box = page.locator(".skip-link").bounding_box()
     assert box and box["y"] >= 0 and box["height"] >= 24

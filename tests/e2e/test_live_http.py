@@ -42,7 +42,11 @@ def test_sign_up_sign_in_and_browse_over_real_http(live_server, clean_db):
         assert other.get(org_url).status_code == 303  # not signed in: go sign in
         response = other.post(
             "/sign-in",
-            data={"csrf_token": _token(other, "/sign-in"), "email": "lee@example.org", "password": "a long passphrase"},
+            data={
+                "csrf_token": _token(other, "/sign-in"),
+                "email": "lee@example.org",
+                "password": "a long passphrase",
+            },
         )
         assert response.status_code == 303
         assert other.get(org_url).status_code == 200

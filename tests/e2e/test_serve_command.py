@@ -30,7 +30,11 @@ def _run_demo(cwd: Path) -> tuple[str, int, subprocess.Popen]:
     openler = Path(sys.executable).parent / "openler"
     proc = subprocess.Popen(
         [str(openler), "serve", "--demo", "--port", str(port)],
-        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -42,7 +46,9 @@ def _run_demo(cwd: Path) -> tuple[str, int, subprocess.Popen]:
         if proc.poll() is not None:
             break
     proc.kill()
-    raise AssertionError("openler serve --demo did not start:\n" + (proc.stdout.read() if proc.stdout else ""))
+    raise AssertionError(
+        "openler serve --demo did not start:\n" + (proc.stdout.read() if proc.stdout else "")
+    )
 
 
 def _stop(proc: subprocess.Popen) -> str:
@@ -63,7 +69,8 @@ def test_serve_demo_end_to_end(tmp_path):
                 page = browser.get("/sign-in").text
                 token = page.split('name="csrf_token" value="')[1].split('"')[0]
                 response = browser.post(
-                    "/sign-in", data={"csrf_token": token, "email": user.email, "password": user.password}
+                    "/sign-in",
+                    data={"csrf_token": token, "email": user.email, "password": user.password},
                 )
                 assert response.status_code == 303, user.email
                 home = browser.get("/").text
@@ -75,6 +82,7 @@ def test_serve_demo_end_to_end(tmp_path):
     finally:
         output = _stop(proc)
     assert (tmp_path / "var" / "openler.db").exists()
+    assert (tmp_path / "var" / "secret.key").stat().st_mode & 0o077 == 0
     assert url in output
     for user in DEMO_USERS:
         assert user.email in output and user.password in output
@@ -85,7 +93,10 @@ def test_serve_demo_end_to_end(tmp_path):
         with httpx.Client(base_url=url) as browser:
             token = browser.get("/sign-in").text.split('name="csrf_token" value="')[1].split('"')[0]
             staff = DEMO_USERS[0]
-            browser.post("/sign-in", data={"csrf_token": token, "email": staff.email, "password": staff.password})
+            browser.post(
+                "/sign-in",
+                data={"csrf_token": token, "email": staff.email, "password": staff.password},
+            )
             home = browser.get("/").text
             assert home.count("Riverside Community College") == 1
             org = home.split('href="/orgs/')[1].split('"')[0]

@@ -30,7 +30,10 @@ def test_unexpected_error_renders_500_page_and_logs(app, caplog):
     def boom() -> None:
         raise RuntimeError("kaboom")
 
-    with TestClient(app, raise_server_exceptions=False) as c, caplog.at_level(logging.ERROR, "openler.web"):
+    with (
+        TestClient(app, raise_server_exceptions=False) as c,
+        caplog.at_level(logging.ERROR, "openler.web"),
+    ):
         c.get("/language/es")
         response = c.get("/boom")
     assert response.status_code == 500
@@ -62,13 +65,28 @@ TEXT = st.text(max_size=300)
 FORM_POSTS = ["/sign-in", "/sign-up", "/account/profile", "/account/password", "/orgs/zzz/members"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     path=st.sampled_from(FORM_POSTS),
     fields=st.dictionaries(
-        st.sampled_from(["email", "password", "name", "account_kind", "organization_name",
-                         "organization_kind", "language", "current_password", "new_password",
-                         "confirm_password", "role", "next"]),
+        st.sampled_from(
+            [
+                "email",
+                "password",
+                "name",
+                "account_kind",
+                "organization_name",
+                "organization_kind",
+                "language",
+                "current_password",
+                "new_password",
+                "confirm_password",
+                "role",
+                "next",
+            ]
+        ),
         TEXT,
     ),
 )
@@ -80,8 +98,14 @@ def test_no_500_on_any_form_input(client, web, path, fields):
 
 @pytest.mark.parametrize(
     "path",
-    ["/orgs/%00", "/orgs/" + "a" * 5000, "/language/xx?next=%0d%0aSet-Cookie:x=1", "/static/../settings.py",
-     "/orgs/abc/achievements/%ff%fe", "/sign-in?next=javascript:alert(1)"],
+    [
+        "/orgs/%00",
+        "/orgs/" + "a" * 5000,
+        "/language/xx?next=%0d%0aSet-Cookie:x=1",
+        "/static/../settings.py",
+        "/orgs/abc/achievements/%ff%fe",
+        "/sign-in?next=javascript:alert(1)",
+    ],
 )
 def test_no_500_on_odd_urls(client, path):
     response = client.get(path, follow_redirects=False)

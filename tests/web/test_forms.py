@@ -25,9 +25,9 @@ def assert_error_page(response, field: str, label: str) -> None:
     assert "autofocus" in re.search(r'<div class="error-summary"[^>]*>', html).group(0)
     assert f'href="#field-{field}"' in summary.group(1)
     assert label in summary.group(1)
-    field_tag = re.search(rf'<(input|select|fieldset)[^>]*id="field-{field}"[^>]*>', html) or re.search(
-        rf'<fieldset[^>]*aria-describedby="[^"]*error-{field}[^"]*"', html
-    )
+    field_tag = re.search(
+        rf'<(input|select|fieldset)[^>]*id="field-{field}"[^>]*>', html
+    ) or re.search(rf'<fieldset[^>]*aria-describedby="[^"]*error-{field}[^"]*"', html)
     assert field_tag, f"field {field} missing"
     described = re.search(rf'aria-describedby="[^"]*error-{field}[^"]*"', html)
     assert described, f"field {field} is not described by its error"
@@ -111,7 +111,11 @@ def test_sign_in_wrong_password_names_the_fields(client, accounts, web):
     accounts.learner("sam@example.org")
     response = client.post(
         "/sign-in",
-        data={"email": "sam@example.org", "password": "wrong password!", "csrf_token": web.csrf_of(client)},
+        data={
+            "email": "sam@example.org",
+            "password": "wrong password!",
+            "csrf_token": web.csrf_of(client),
+        },
     )
     assert_error_page(response, "email", "Email address")
     assert "password is not right" in response.text
@@ -155,14 +159,48 @@ def test_profile_saves_and_switches_language(client, db, accounts, web):
 @pytest.mark.parametrize(
     ("data", "field", "label"),
     [
-        ({"current_password": "", "new_password": "another long one", "confirm_password": "another long one"}, "current_password", "Current password"),
-        ({"current_password": "wrong wrong wrong", "new_password": "another long one", "confirm_password": "another long one"}, "current_password", "Current password"),
-        ({"current_password": "PW", "new_password": "short", "confirm_password": "short"}, "new_password", "New password"),
-        ({"current_password": "PW", "new_password": "another long one", "confirm_password": "different long one"}, "confirm_password", "Confirm new password"),
-        ({"current_password": "PW", "new_password": "another long one", "confirm_password": ""}, "confirm_password", "Confirm new password"),
+        (
+            {
+                "current_password": "",
+                "new_password": "another long one",
+                "confirm_password": "another long one",
+            },
+            "current_password",
+            "Current password",
+        ),
+        (
+            {
+                "current_password": "wrong wrong wrong",
+                "new_password": "another long one",
+                "confirm_password": "another long one",
+            },
+            "current_password",
+            "Current password",
+        ),
+        (
+            {"current_password": "PW", "new_password": "short", "confirm_password": "short"},
+            "new_password",
+            "New password",
+        ),
+        (
+            {
+                "current_password": "PW",
+                "new_password": "another long one",
+                "confirm_password": "different long one",
+            },
+            "confirm_password",
+            "Confirm new password",
+        ),
+        (
+            {"current_password": "PW", "new_password": "another long one", "confirm_password": ""},
+            "confirm_password",
+            "Confirm new password",
+        ),
     ],
 )
-def test_password_change_errors_save_nothing(client, accounts, web, make_client, data, field, label):
+def test_password_change_errors_save_nothing(
+    client, accounts, web, make_client, data, field, label
+):
     accounts.learner("sam@example.org")
     web.sign_in(client, "sam@example.org")
     data = {k: (web.password if v == "PW" else v) for k, v in data.items()}
@@ -264,7 +302,11 @@ def test_control_characters_are_a_form_error_not_a_crash(client, db, web, field)
 def test_sign_in_with_control_characters_is_a_form_error(client, web):
     response = client.post(
         "/sign-in",
-        data={"email": "a\x00b@example.org", "password": "whatever", "csrf_token": web.csrf_of(client)},
+        data={
+            "email": "a\x00b@example.org",
+            "password": "whatever",
+            "csrf_token": web.csrf_of(client),
+        },
     )
     assert response.status_code == 400
     assert 'href="#field-email"' in response.text

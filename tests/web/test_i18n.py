@@ -53,7 +53,9 @@ def test_switch_returns_to_the_page(client):
 
 def test_unknown_language_is_ignored(client):
     response = client.get("/language/xx", follow_redirects=False)
-    assert "set-cookie" not in response.headers or "openler_lang" not in response.headers["set-cookie"]
+    assert (
+        "set-cookie" not in response.headers or "openler_lang" not in response.headers["set-cookie"]
+    )
 
 
 def _source_messages() -> set[str]:

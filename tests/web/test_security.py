@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-
 POST_FORMS = [
     "/sign-in",
     "/sign-up",
@@ -38,7 +37,9 @@ def test_json_endpoints_need_the_csrf_header(client, accounts, web, path):
     refused = client.post(path, headers={"Content-Type": "application/json"}, content="{}")
     assert refused.status_code == 403
     token = web.csrf_of(client, "/account")
-    accepted = client.post(path, headers={"X-CSRF-Token": token, "Content-Type": "application/json"}, content="{}")
+    accepted = client.post(
+        path, headers={"X-CSRF-Token": token, "Content-Type": "application/json"}, content="{}"
+    )
     assert accepted.status_code == 200
     assert "challenge" in accepted.json()
 
@@ -46,7 +47,11 @@ def test_json_endpoints_need_the_csrf_header(client, accounts, web, path):
 def test_session_cookie_flags(client, accounts, web):
     accounts.learner("sam@example.org")
     response = web.sign_in(client, "sam@example.org")
-    cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and v.startswith("openler_session="))
+    cookie = next(
+        v
+        for k, v in response.headers.multi_items()
+        if k == "set-cookie" and v.startswith("openler_session=")
+    )
     lowered = cookie.lower()
     assert "httponly" in lowered
     assert "samesite=lax" in lowered
@@ -62,7 +67,11 @@ def test_secure_cookie_setting(settings, clock, clean_db, accounts, web):
     accounts.learner("sam@example.org")
     with TestClient(secure_app, base_url="https://testserver") as c:
         response = web.sign_in(c, "sam@example.org")
-        cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and v.startswith("openler_session="))
+        cookie = next(
+            v
+            for k, v in response.headers.multi_items()
+            if k == "set-cookie" and v.startswith("openler_session=")
+        )
         assert "; secure" in cookie.lower()
 
 
@@ -85,7 +94,8 @@ def test_sign_out_ends_the_session(client, accounts, web):
 
 def _fail(client, web, email: str):
     return client.post(
-        "/sign-in", data={"email": email, "password": "not the password", "csrf_token": web.csrf_of(client)}
+        "/sign-in",
+        data={"email": email, "password": "not the password", "csrf_token": web.csrf_of(client)},
     )
 
 
@@ -97,7 +107,11 @@ def test_rate_limit_per_account(client, accounts, web, clock, make_client):
     other = make_client()
     response = other.post(
         "/sign-in",
-        data={"email": "sam@example.org", "password": web.password, "csrf_token": web.csrf_of(other)},
+        data={
+            "email": "sam@example.org",
+            "password": web.password,
+            "csrf_token": web.csrf_of(other),
+        },
     )
     assert response.status_code == 429
     assert "try again after 09:15 UTC" in response.text
@@ -112,7 +126,11 @@ def test_rate_limit_per_address(client, accounts, web):
         assert _fail(client, web, f"guess{n}@example.org").status_code == 400
     response = client.post(
         "/sign-in",
-        data={"email": "sam@example.org", "password": web.password, "csrf_token": web.csrf_of(client)},
+        data={
+            "email": "sam@example.org",
+            "password": web.password,
+            "csrf_token": web.csrf_of(client),
+        },
     )
     assert response.status_code == 429
 
@@ -136,7 +154,12 @@ def test_redirect_to_local_path(client, accounts, web):
     token = web.csrf_of(client)
     response = client.post(
         "/sign-in",
-        data={"email": "sam@example.org", "password": web.password, "csrf_token": token, "next": "/account"},
+        data={
+            "email": "sam@example.org",
+            "password": web.password,
+            "csrf_token": token,
+            "next": "/account",
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/account"

@@ -23,13 +23,21 @@ def first_tenant(db, accounts, clock):
         criteria="c",
         created_at=clock(),
         alignments=[
-            Alignment(target_name="Welding", target_url="https://example.org/w",
-                      target_framework="F", target_code="W1")
+            Alignment(
+                target_name="Welding",
+                target_url="https://example.org/w",
+                target_framework="F",
+                target_code="W1",
+            )
         ],
     )
     passkey = Passkey(
-        user_id=learner_id, credential_id=b"cred-1", public_key=b"pk", sign_count=0,
-        label="Phone", created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        user_id=learner_id,
+        credential_id=b"cred-1",
+        public_key=b"pk",
+        sign_count=0,
+        label="Phone",
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
     )
     db.add_all([achievement, passkey])
     db.commit()

@@ -33,9 +33,12 @@ from openler.storage.tables import Passkey, User
 MAX_LABEL_LENGTH = 100
 
 
-def registration_options(*, user: User, rp_id: str, rp_name: str) -> tuple[str, bytes]:
+def registration_options(db: Session, *, user: User, rp_id: str, rp_name: str) -> tuple[str, bytes]:
     """Options (JSON) and challenge for adding a passkey to this account."""
-    existing = [PublicKeyCredentialDescriptor(id=p.credential_id) for p in user_passkeys(user)]
+    existing = [
+        PublicKeyCredentialDescriptor(id=p.credential_id)
+        for p in repo.passkeys_of(db, user_id=user.id)
+    ]
     options = generate_registration_options(
         rp_id=rp_id,
         rp_name=rp_name,
@@ -49,12 +52,6 @@ def registration_options(*, user: User, rp_id: str, rp_name: str) -> tuple[str, 
         ),
     )
     return options_to_json(options), options.challenge
-
-
-def user_passkeys(user: User) -> list[Passkey]:
-    """The passkeys already registered, to stop registering one twice."""
-    db = Session.object_session(user)
-    return repo.passkeys_of(db, user_id=user.id) if db is not None else []
 
 
 def register_passkey(

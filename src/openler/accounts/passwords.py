@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher, Parameters
+from argon2 import Parameters, PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _HASHER = PasswordHasher()

@@ -178,6 +178,7 @@ def sign_in(
             raise TooManyAttempts(retry_at=oldest + window)
     user = repo.get_user_by_email(db, email=email)
     if not passwords.verify_password(user.password_hash if user else None, password):
+        repo.prune_sign_in_failures(db, before=since)
         repo.record_sign_in_failure(db, email=email, ip=ip, at=now)
         raise InvalidCredentials()
     assert user is not None

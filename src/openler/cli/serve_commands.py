@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from datetime import UTC, datetime
+from pathlib import Path
 
 import typer
 
@@ -28,6 +31,9 @@ def serve(
     from openler.web.app import create_app
 
     settings = Settings()
+    if "OPENLER_SECRET_KEY" not in os.environ:
+        # Keep sessions valid across restarts of a local server.
+        settings = settings.model_copy(update={"secret_key": _local_secret_key()})
     engine = storage_db.make_engine(settings.database_url)
     storage_db.upgrade(engine)
     if demo:
@@ -45,6 +51,19 @@ def serve(
         for user in DEMO_USERS:
             typer.echo(f"  - {user.role}: {user.email}  password: {user.password}")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def _local_secret_key() -> str:
+    """A random session key kept in ./var/secret.key (readable by the owner only)."""
+    path = Path("var") / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
 
 
 def db_upgrade() -> None:

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from openler.core.jsonld import DocumentLoader, to_rdf
+from openler.core.jsonld import DocumentLoader
+from openler.core.jsonld.canon import to_rdf  # not the package attribute: see undefined_terms
 
 _SKIP = frozenset({"id", "type"})
 _CARRY = frozenset({"@value", "@list", "@set", "@graph", "@included"})
@@ -51,6 +52,8 @@ def undefined_terms(document: dict[str, Any], *, loader: DocumentLoader | None =
     """JSON paths of values the signature would not cover (empty when all are covered)."""
     probe = _Probe()
     marked = probe.mark(document, "$")
+    # ``openler.core.jsonld.to_rdf`` is shadowed by the submodule of that name once it is
+    # imported, so the function is taken from ``canon`` directly.
     text = "\n".join(" ".join(t for t in quad if t) for quad in to_rdf(marked, loader=loader))
     missing = [path for marker, path in probe.paths.items() if marker not in text]
     return missing

@@ -20,12 +20,7 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from openler.core.errors import (
-    CanonicalizationError,
-    CoreError,
-    DocumentLoaderError,
-    ProofOptionsError,
-)
+from openler.core.errors import CoreError, DocumentLoaderError
 from openler.core.jsonld import DocumentLoader, default_loader
 from openler.core.keys.multikey import KeyPair
 from openler.core.models.base import format_datetime
@@ -38,6 +33,7 @@ from openler.issuer.coverage import undefined_terms
 from openler.issuer.errors import IssuerInputError, IssuerNotFound
 from openler.issuer.models import CRYPTOSUITE_FOR, PURPOSES, PublicBase
 from openler.issuer.ports import Signer
+from openler.storage.tables import Organization
 from openler.storage.tables_issuer import IssuedCredential, SigningKey
 
 MAX_ID_LENGTH = 500
@@ -79,7 +75,12 @@ def _issuer_value(value: Any, did: str) -> Any:
     raise IssuerInputError("The issuer must be a DID string or an object with an id.")
 
 
-def _prepare(credential: Mapping[str, Any], *, did: str, now: datetime) -> dict[str, Any]:
+def _is_1edtech(doc: Mapping[str, Any]) -> bool:
+    return bool({t for t in as_list(doc.get("type")) if isinstance(t, str)} & SINGLE_STATUS_TYPES)
+
+
+def _prepare(credential: Mapping[str, Any], *, did: str, org_name: str,
+             now: datetime) -> dict[str, Any]:
     if "proof" in credential:
         raise IssuerInputError("The credential already has a proof; send it unsigned.")
     if "credentialStatus" in credential:
@@ -88,7 +89,11 @@ def _prepare(credential: Mapping[str, Any], *, did: str, now: datetime) -> dict[
     if not context or context[0] != VC_V2:
         raise IssuerInputError(f"The credential's @context must start with {VC_V2}.")
     doc = dict(credential)
-    doc["issuer"] = _issuer_value(credential.get("issuer"), did)
+    issuer = _issuer_value(credential.get("issuer"), did)
+    if _is_1edtech(doc):  # OB 3.0 / CLR 2.0: the issuer is a Profile object with a type
+        issuer = {"id": did, "name": org_name} if isinstance(issuer, str) else issuer
+        issuer.setdefault("type", ["Profile"])
+    doc["issuer"] = issuer
     if "id" not in doc:
         doc["id"] = f"urn:uuid:{uuid.uuid4()}"
     if not isinstance(doc["id"], str) or not doc["id"] or len(doc["id"]) > MAX_ID_LENGTH:
@@ -110,8 +115,7 @@ def _subject_id(doc: Mapping[str, Any]) -> str | None:
 
 def status_purposes(doc: Mapping[str, Any]) -> tuple[str, ...]:
     """Revocation and suspension; revocation only where the 1EdTech schema allows one entry."""
-    types = {t for t in as_list(doc.get("type")) if isinstance(t, str)}
-    return ("revocation",) if types & SINGLE_STATUS_TYPES else PURPOSES
+    return ("revocation",) if _is_1edtech(doc) else PURPOSES
 
 
 def issue_credential(db: Session, *, config: IssuerConfig, org_id: str,
@@ -120,8 +124,11 @@ def issue_credential(db: Session, *, config: IssuerConfig, org_id: str,
     """Sign a credential for the organization, with revocation and suspension entries."""
     if not isinstance(credential, Mapping):
         raise IssuerInputError("'credential' must be a JSON object.")
+    org = db.get(Organization, org_id)
+    if org is None:
+        raise IssuerNotFound("organization")
     did = config.base.org_did(org_id)
-    doc = _prepare(credential, did=did, now=now)
+    doc = _prepare(credential, did=did, org_name=org.name, now=now)
     taken = db.scalars(select(IssuedCredential.id).where(
         IssuedCredential.organization_id == org_id,
         IssuedCredential.credential_id == doc["id"])).first()
@@ -150,9 +157,7 @@ def issue_credential(db: Session, *, config: IssuerConfig, org_id: str,
     except DocumentLoaderError as exc:
         raise IssuerInputError(f"The context {exc.url} is not one this service knows.",
                                code="unknown_context") from None
-    except (CanonicalizationError, ProofOptionsError) as exc:
-        raise IssuerInputError(f"The credential could not be signed: {exc}.") from None
-    except CoreError as exc:
+    except CoreError as exc:  # canonicalization work limit, bad proof options, ...
         raise IssuerInputError(f"The credential could not be signed: {exc}.") from None
     except IssuerInputError:
         raise

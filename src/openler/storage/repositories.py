@@ -153,6 +153,11 @@ def sign_in_failures_since(
     return int(count), oldest
 
 
+def prune_sign_in_failures(db: Session, *, before: datetime) -> None:
+    """Forget failures older than the rate-limit window so the table stays small."""
+    db.execute(delete(SignInFailure).where(SignInFailure.at <= before))
+
+
 def clear_sign_in_failures(db: Session, *, email: str) -> None:
     """Forget an account's failures after it signs in successfully."""
     db.execute(delete(SignInFailure).where(SignInFailure.email == email))

@@ -17,6 +17,7 @@ from openler.settings import Settings
 from openler.storage import db as storage_db
 from openler.web import errors
 from openler.web.api import router as vc_api_router
+from openler.web.headers import SecurityHeadersMiddleware
 from openler.web.i18n import LanguageMiddleware
 from openler.web.routers import account, auth, home, orgs
 from openler.web.templating import make_templates
@@ -66,6 +67,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
     app.add_middleware(
         LanguageMiddleware, languages=settings.languages, default=settings.default_language
     )
+    app.add_middleware(SecurityHeadersMiddleware)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (home.router, auth.router, account.router, orgs.router):

@@ -99,8 +99,11 @@ _ISSUER_STATUS = (
 def issuer_error_response(exc: IssuerError) -> Response:
     """VC-API errors are JSON: a stable code and a plain message (401 names the scheme)."""
     status = next((s for kind, s in _ISSUER_STATUS if isinstance(exc, kind)), 400)
-    code = getattr(exc, "code", None) or {401: "unauthenticated", 403: "not_allowed",
-                                          404: "not_found"}.get(status, "invalid_request")
+    code = getattr(exc, "code", None) or {
+        401: "unauthenticated",
+        403: "not_allowed",
+        404: "not_found",
+    }.get(status, "invalid_request")
     headers = {"WWW-Authenticate": 'Bearer realm="openler"'} if status == 401 else None
     body = {"error": code, "message": getattr(exc, "message", str(exc))}
     return JSONResponse(body, status_code=status, headers=headers)

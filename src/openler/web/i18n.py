@@ -17,6 +17,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -115,6 +116,18 @@ class LanguageMiddleware:
             await self.app(scope, receive, send)
         finally:
             _current.reset(token)
+
+
+def remember_language(response: Response, language: str, *, secure: bool) -> None:
+    """Keep the chosen language for a year in a cookie the language middleware reads."""
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
 
 
 def _cookie(header: str, name: str) -> str | None:

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pyld import jsonld
 
 from helpers import clr_credentials, ob3_credentials
+from openler.core.errors import CanonicalizationError
 from openler.core.jsonld import canonize, default_loader
 from openler.core.jsonld.canon import _env
 from openler.core.jsonld.to_rdf import document_quads
@@ -47,3 +49,73 @@ def test_ob3_credentials_match_pyld(document: dict[str, Any]) -> None:
 @given(clr_credentials())
 def test_clr_credentials_match_pyld(document: dict[str, Any]) -> None:
     check(document)
+
+
+# -- generic JSON-LD: contexts with every term shape the walker supports ---------
+
+_TERMS = ["a", "b", "c", "d", "e"]
+_term_definitions = st.one_of(
+    st.just("ex:p"),
+    st.builds(lambda t: {"@id": "ex:q", "@type": t},
+              st.sampled_from(["@id", "@vocab", "@json", "xsd:double", "xsd:integer", "ex:T",
+                               "@none"])),
+    st.builds(lambda c: {"@id": "ex:r", "@container": c},
+              st.sampled_from(["@list", "@set", "@language", "@index", "@id", "@graph",
+                               ["@graph", "@set"]])),
+    st.builds(lambda lang: {"@id": "ex:s", "@language": lang}, st.sampled_from(["en", None])),
+    st.just({"@id": "ex:t", "@context": {"a": "ex:scopedA"}}),
+    st.just({"@id": "ex:T2", "@context": {"b": "ex:typeScopedB", "@propagate": False}}),
+    st.just("@id"), st.just("@type"),
+)
+_contexts = st.builds(
+    lambda defs, vocab, lang: {
+        "ex": "https://ex.example/", "xsd": "http://www.w3.org/2001/XMLSchema#",
+        **({"@vocab": "https://vocab.example/"} if vocab else {}),
+        **({"@language": "fr"} if lang else {}), **defs},
+    st.dictionaries(st.sampled_from(_TERMS), _term_definitions, max_size=5),
+    st.booleans(), st.booleans())
+_scalars = st.one_of(
+    st.text(max_size=5), st.integers(-5, 5), st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(), st.sampled_from(["ex:x", "_:b1", "https://a.example/x", "rel", "ex:T2", "e"]))
+_value_objects = st.builds(
+    lambda v, extra: {"@value": v, **extra}, _scalars,
+    st.sampled_from([{}, {"@type": "ex:D"}, {"@language": "en"}, {"@type": "@json"}]))
+_language_maps = st.dictionaries(st.sampled_from(["en", "FR", "@none"]),
+                                 st.one_of(st.text(max_size=3), st.lists(st.text(max_size=3),
+                                                                         max_size=2)),
+                                 max_size=2)
+_keys = st.sampled_from([*_TERMS, "@id", "@type", "ex:z", "undefined"])
+_values = st.recursive(
+    st.one_of(_scalars, _value_objects, _language_maps, st.none()),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(_keys, inner, max_size=4),
+        st.builds(lambda items: {"@list": items}, st.lists(inner, max_size=2))),
+    max_leaves=8)
+_documents = st.builds(lambda ctx, body: {"@context": ctx, **body}, _contexts,
+                       st.dictionaries(_keys, _values, max_size=5))
+
+
+def agree_with_pyld(document: dict[str, Any]) -> None:
+    try:
+        expected: str | None = reference(document)
+    except jsonld.JsonLdError:
+        expected = None
+    try:
+        got: str | None = canonize(document)
+    except CanonicalizationError:
+        got = None
+    assert got == expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=QUIET)
+@given(_documents)
+def test_generic_json_ld_agrees_with_pyld_quick(document: dict[str, Any]) -> None:
+    agree_with_pyld(document)
+
+
+@pytest.mark.slow
+@settings(max_examples=1500, deadline=None, suppress_health_check=QUIET)
+@given(_documents)
+def test_generic_json_ld_agrees_with_pyld(document: dict[str, Any]) -> None:
+    agree_with_pyld(document)

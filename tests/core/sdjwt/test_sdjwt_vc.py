@@ -304,3 +304,17 @@ def test_issuer_refuses_bad_disclosable_paths(
 def test_key_binding_needs_nonce_and_audience(issuer: Any, holder_key: Any) -> None:
     with pytest.raises(SdJwtIssuanceError):
         present(issue(issuer, holder_key), disclose=set(), holder_key=holder_key)
+
+
+def test_stale_key_binding_is_refused_when_a_nonce_was_sent(issuer: Any, holder_key: Any) -> None:
+    shown = present(issue(issuer, holder_key), disclose={"given_name"}, holder_key=holder_key,
+                    nonce="n", audience="a", issued_at=NOW - 3600)
+    stale = check(shown, expected_nonce="n", expected_audience="a")
+    assert stale.check("holder_binding").code == "holder.key_binding_invalid"
+    assert check(shown).check("holder_binding").status == "passed"  # archived copy, no nonce
+
+
+def test_https_issuer_without_static_key_could_not_check(issuer: Any, holder_key: Any) -> None:
+    token = issue(issuer, holder_key, issuer="https://college.example", kid="key-1")
+    key = check(token).check("issuer_key")
+    assert (key.status, key.code, key.could_not_check) == ("skipped", "issuer.unresolvable", True)

@@ -21,8 +21,11 @@ _CREDENTIAL: dict[str, Any] = {
     "@context": [VC_V2, UNDEFINED_TERMS],
     "type": ["VerifiableCredential", "CourseCompletionCredential"],
     "name": "Statistics 101",
-    "credentialSubject": {"id": "did:example:learner-7f3a", "course": "Statistics 101",
-                          "grade": "A"},
+    "credentialSubject": {
+        "id": "did:example:learner-7f3a",
+        "course": "Statistics 101",
+        "grade": "A",
+    },
 }
 
 _OB_CREDENTIAL: dict[str, Any] = {
@@ -60,8 +63,9 @@ def make_org(accounts, engine, email: str, name: str) -> OrgAccess:
     user_id, org_id = accounts.org_owner(email, name)
     with storage_db.make_sessionmaker(engine)() as s:
         user = s.get(User, user_id)
-        _row, token = tokens.create_api_token(s, user=user, org_id=org_id, name="ci",
-                                              now=accounts.clock())
+        _row, token = tokens.create_api_token(
+            s, user=user, org_id=org_id, name="ci", now=accounts.clock()
+        )
         s.commit()
     return OrgAccess(org_id, user_id, token)
 

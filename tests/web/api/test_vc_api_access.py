@@ -12,31 +12,35 @@ from openler.storage.tables_issuer import ApiToken
 
 
 def _issue(client, org, credential):
-    response = client.post("/credentials/issue", json={"credential": credential},
-                           headers=org.headers)
+    response = client.post(
+        "/credentials/issue", json={"credential": credential}, headers=org.headers
+    )
     assert response.status_code == 201, response.text
     return response.json()["verifiableCredential"]
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"Authorization": "Bearer"},
-    {"Authorization": "Basic dXNlcjpwYXNz"},
-    {"Authorization": "Bearer olr_not-a-real-token"},
-    {"Authorization": "Bearer " + "x" * 5000},
-    {"Authorization": "bearer   "},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+        {"Authorization": "Bearer olr_not-a-real-token"},
+        {"Authorization": "Bearer " + "x" * 5000},
+        {"Authorization": "bearer   "},
+    ],
+)
 def test_issue_without_a_valid_token_is_401(client, issuer_org, credential, headers):
-    response = client.post("/credentials/issue", json={"credential": credential},
-                           headers=headers)
+    response = client.post("/credentials/issue", json={"credential": credential}, headers=headers)
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
     assert response.json()["error"] == "unauthenticated"
 
 
 def test_unauthenticated_malformed_body_is_still_401(client, issuer_org):
-    response = client.post("/credentials/issue", content=b"{not json",
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/credentials/issue", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 401
 
 
@@ -44,8 +48,9 @@ def test_revoked_token_stops_working(client, issuer_org, credential, session, cl
     row = session.query(ApiToken).filter_by(organization_id=issuer_org.org_id).one()
     tokens.revoke_api_token(session, org_id=issuer_org.org_id, token_id=row.id, now=clock())
     session.commit()
-    response = client.post("/credentials/issue", json={"credential": credential},
-                           headers=issuer_org.headers)
+    response = client.post(
+        "/credentials/issue", json={"credential": credential}, headers=issuer_org.headers
+    )
     assert response.status_code == 401
 
 
@@ -61,23 +66,34 @@ def test_only_owners_create_tokens(accounts, session, issuer_org, clock):
     staff_id = accounts.learner("staff@school.example", "Staff")
     outsider_id = accounts.learner("out@example.org")
     owner = session.get(User, issuer_org.user_id)
-    accounts_service.add_member(session, user=owner, org_id=issuer_org.org_id,
-                                email="staff@school.example", role="issuer_staff")
+    accounts_service.add_member(
+        session,
+        user=owner,
+        org_id=issuer_org.org_id,
+        email="staff@school.example",
+        role="issuer_staff",
+    )
     staff = session.get(User, staff_id)
     with pytest.raises(IssuerNotAllowed):
-        tokens.create_api_token(session, user=staff, org_id=issuer_org.org_id, name="x",
-                                now=clock())
+        tokens.create_api_token(
+            session, user=staff, org_id=issuer_org.org_id, name="x", now=clock()
+        )
     outsider = session.get(User, outsider_id)
     with pytest.raises(IssuerNotFound):
-        tokens.create_api_token(session, user=outsider, org_id=issuer_org.org_id, name="x",
-                                now=clock())
+        tokens.create_api_token(
+            session, user=outsider, org_id=issuer_org.org_id, name="x", now=clock()
+        )
 
 
-def test_other_organization_cannot_touch_credentials_or_lists(client, issuer_org, other_org,
-                                                             credential, session, clock):
+def test_other_organization_cannot_touch_credentials_or_lists(
+    client, issuer_org, other_org, credential, session, clock
+):
     vc = _issue(client, issuer_org, credential)
-    change = {"credentialId": vc["id"], "status": True,
-              "credentialStatus": {"type": "BitstringStatusList", "statusPurpose": "revocation"}}
+    change = {
+        "credentialId": vc["id"],
+        "status": True,
+        "credentialStatus": {"type": "BitstringStatusList", "statusPurpose": "revocation"},
+    }
     response = client.post("/credentials/status", json=change, headers=other_org.headers)
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
@@ -98,8 +114,9 @@ def test_other_organization_cannot_touch_credentials_or_lists(client, issuer_org
 def test_other_organization_cannot_issue_as_the_first(client, issuer_org, other_org, credential):
     _issue(client, issuer_org, credential)
     credential["issuer"] = PublicBase.parse("http://testserver").org_did(issuer_org.org_id)
-    response = client.post("/credentials/issue", json={"credential": credential},
-                           headers=other_org.headers)
+    response = client.post(
+        "/credentials/issue", json={"credential": credential}, headers=other_org.headers
+    )
     assert response.status_code == 400
     assert response.json()["error"] == "issuer_mismatch"
     mine = _issue(client, other_org, {k: v for k, v in credential.items() if k != "issuer"})
@@ -120,8 +137,12 @@ def test_issuer_object_keeps_its_other_fields(client, issuer_org, credential):
 
 def test_openapi_documents_the_vc_api_with_examples(client):
     spec = client.get("/openapi.json").json()
-    for path in ("/credentials/issue", "/credentials/verify", "/presentations/verify",
-                 "/credentials/status"):
+    for path in (
+        "/credentials/issue",
+        "/credentials/verify",
+        "/presentations/verify",
+        "/credentials/status",
+    ):
         body = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]
         assert body["examples"], path
     assert "201" in spec["paths"]["/credentials/issue"]["post"]["responses"]

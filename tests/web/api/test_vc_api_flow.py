@@ -14,8 +14,9 @@ BASE = PublicBase.parse("http://testserver")
 
 
 def issue(client, org, credential):
-    response = client.post("/credentials/issue", json={"credential": credential, "options": {}},
-                           headers=org.headers)
+    response = client.post(
+        "/credentials/issue", json={"credential": credential, "options": {}}, headers=org.headers
+    )
     assert response.status_code == 201, response.text
     return response.json()["verifiableCredential"]
 
@@ -60,14 +61,21 @@ def test_revocation_shows_in_verification(client, issuer_org, credential, sessio
 
 def test_suspend_and_lift_through_the_status_endpoint(client, issuer_org, credential):
     vc = issue(client, issuer_org, credential)
-    change = {"credentialId": vc["id"], "status": True,
-              "credentialStatus": {"type": "BitstringStatusList", "statusPurpose": "suspension"}}
-    assert client.post("/credentials/status", json=change,
-                       headers=issuer_org.headers).status_code == 200
+    change = {
+        "credentialId": vc["id"],
+        "status": True,
+        "credentialStatus": {"type": "BitstringStatusList", "statusPurpose": "suspension"},
+    }
+    assert (
+        client.post("/credentials/status", json=change, headers=issuer_org.headers).status_code
+        == 200
+    )
     assert check(verify(client, vc), "status")["code"] == "status.suspended"
     change["status"] = False
-    assert client.post("/credentials/status", json=change,
-                       headers=issuer_org.headers).status_code == 200
+    assert (
+        client.post("/credentials/status", json=change, headers=issuer_org.headers).status_code
+        == 200
+    )
     assert verify(client, vc)["verified"] is True
 
 
@@ -106,12 +114,18 @@ def test_unknown_did_document_and_status_list_are_404_json(client, issuer_org):
     assert client.get("/orgs/..%2F..%2Fetc/did.json").status_code == 404
 
 
-def test_key_rotation_keeps_old_credentials_verifiable(client, issuer_org, credential, session,
-                                                       clock):
+def test_key_rotation_keeps_old_credentials_verifiable(
+    client, issuer_org, credential, session, clock
+):
     old = issue(client, issuer_org, credential)
     clock.advance(days=30)
-    keys.rotate_key(session, vault=KeyVault(TEST_SECRET), org_id=issuer_org.org_id,
-                    now=clock(), algorithm="P-256")
+    keys.rotate_key(
+        session,
+        vault=KeyVault(TEST_SECRET),
+        org_id=issuer_org.org_id,
+        now=clock(),
+        algorithm="P-256",
+    )
     session.commit()
     new = issue(client, issuer_org, credential)
     assert new["proof"]["verificationMethod"] != old["proof"]["verificationMethod"]
@@ -145,20 +159,38 @@ def test_presentation_verify_checks_challenge_and_domain(client, issuer_org, cre
     holder = did_key_from_public(holder_key.public_key())
     credential["credentialSubject"]["id"] = holder
     vc = issue(client, issuer_org, credential)
-    vp = {"@context": ["https://www.w3.org/ns/credentials/v2"],
-          "type": ["VerifiablePresentation"], "holder": holder, "verifiableCredential": [vc]}
+    vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": holder,
+        "verifiableCredential": [vc],
+    }
     vm = holder + "#" + holder.removeprefix("did:key:")
-    signed = sign(vp, keypair=holder_key, verification_method=vm, proof_purpose="authentication",
-                  challenge="c-123", domain="employer.example")
-    good = client.post("/presentations/verify", json={
-        "verifiablePresentation": signed,
-        "options": {"challenge": "c-123", "domain": "employer.example"}})
+    signed = sign(
+        vp,
+        keypair=holder_key,
+        verification_method=vm,
+        proof_purpose="authentication",
+        challenge="c-123",
+        domain="employer.example",
+    )
+    good = client.post(
+        "/presentations/verify",
+        json={
+            "verifiablePresentation": signed,
+            "options": {"challenge": "c-123", "domain": "employer.example"},
+        },
+    )
     assert good.status_code == 200
     assert good.json()["verified"] is True, good.json()
     assert good.json()["credentialResults"][0]["verified"] is True
-    replay = client.post("/presentations/verify", json={
-        "verifiablePresentation": signed,
-        "options": {"challenge": "other", "domain": "employer.example"}})
+    replay = client.post(
+        "/presentations/verify",
+        json={
+            "verifiablePresentation": signed,
+            "options": {"challenge": "other", "domain": "employer.example"},
+        },
+    )
     assert replay.status_code == 200
     assert replay.json()["verified"] is False
 
@@ -177,22 +209,32 @@ def test_issued_record_keeps_only_ids_and_indexes(client, issuer_org, credential
 def test_duplicate_credential_id_is_refused(client, issuer_org, credential):
     credential["id"] = "urn:uuid:11111111-2222-4333-8444-555555555555"
     issue(client, issuer_org, credential)
-    again = client.post("/credentials/issue", json={"credential": credential},
-                        headers=issuer_org.headers)
+    again = client.post(
+        "/credentials/issue", json={"credential": credential}, headers=issuer_org.headers
+    )
     assert again.status_code == 400
     assert again.json()["error"] == "duplicate_id"
 
 
-def test_open_badge_gets_one_revocation_entry_and_verifies(client, issuer_org, ob_credential,
-                                                          session, clock):
+def test_open_badge_gets_one_revocation_entry_and_verifies(
+    client, issuer_org, ob_credential, session, clock
+):
     vc = issue(client, issuer_org, ob_credential)
     assert isinstance(vc["credentialStatus"], dict)  # the OB 3.0 schema allows one object
     assert vc["credentialStatus"]["statusPurpose"] == "revocation"
+    assert vc["issuer"] == {
+        "id": BASE.org_did(issuer_org.org_id),
+        "name": "Example School",
+        "type": ["Profile"],
+    }  # OB 3.0 wants a Profile object
     body = verify(client, vc)
     assert body["verified"] is True, body
     assert check(body, "schema")["status"] == "passed"
-    change = {"credentialId": vc["id"], "status": True,
-              "credentialStatus": {"type": "BitstringStatusList", "statusPurpose": "suspension"}}
+    change = {
+        "credentialId": vc["id"],
+        "status": True,
+        "credentialStatus": {"type": "BitstringStatusList", "statusPurpose": "suspension"},
+    }
     refused = client.post("/credentials/status", json=change, headers=issuer_org.headers)
     assert refused.status_code == 400
     assert "no suspension" in refused.json()["message"]
@@ -203,8 +245,9 @@ def test_open_badge_gets_one_revocation_entry_and_verifies(client, issuer_org, o
 
 def test_claims_the_proof_would_not_cover_are_refused(client, issuer_org, credential):
     credential["@context"] = ["https://www.w3.org/ns/credentials/v2"]  # no @vocab: grade drops
-    response = client.post("/credentials/issue", json={"credential": credential},
-                           headers=issuer_org.headers)
+    response = client.post(
+        "/credentials/issue", json={"credential": credential}, headers=issuer_org.headers
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["error"] == "undefined_terms"
@@ -218,8 +261,9 @@ def test_full_open_badge_example_issues_and_verifies(client, issuer_org):
     badge.pop("proof", None)
     badge.pop("credentialStatus")
     badge["issuer"] = {k: v for k, v in badge["issuer"].items() if k != "id"}
-    refused = client.post("/credentials/issue", json={"credential": badge},
-                          headers=issuer_org.headers)
+    refused = client.post(
+        "/credentials/issue", json={"credential": badge}, headers=issuer_org.headers
+    )
     assert refused.status_code == 400  # activityStartDate is a date, the schema wants date-time
     assert refused.json()["error"] == "schema_invalid"
     assert "activityStartDate" in refused.json()["message"]
@@ -229,3 +273,14 @@ def test_full_open_badge_example_issues_and_verifies(client, issuer_org):
     assert vc["issuer"]["name"] == "Example University"
     body = verify(client, vc)
     assert body["verified"] is True, body
+
+
+def test_check_messages_follow_the_requested_language(client, issuer_org, credential):
+    vc = issue(client, issuer_org, credential)
+    tampered = {**vc, "name": "Otro"}
+    response = client.post(
+        "/credentials/verify",
+        json={"verifiableCredential": tampered},
+        headers={"Accept-Language": "es"},
+    )
+    assert check(response.json(), "proof")["message"] == "Cambiado después de su emisión"

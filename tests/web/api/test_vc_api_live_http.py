@@ -28,8 +28,9 @@ class InstanceSettings(Settings):
 
 def test_issue_and_verify_over_real_http(live_server, issuer_org, credential, tmp_path):
     with httpx.Client(base_url=live_server.url, timeout=30) as http:
-        issued = http.post("/credentials/issue", json={"credential": credential},
-                           headers=issuer_org.headers)
+        issued = http.post(
+            "/credentials/issue", json={"credential": credential}, headers=issuer_org.headers
+        )
         assert issued.status_code == 201, issued.text
         vc = issued.json()["verifiableCredential"]
         port = live_server.port
@@ -43,7 +44,8 @@ def test_issue_and_verify_over_real_http(live_server, issuer_org, credential, tm
     with SafeHttpFetcher(allow_private=True) as fetcher:
         ctx = VerificationContext(
             resolver=DidResolver(fetcher=fetcher, web_scheme="http"),
-            fetch_status_list=lambda url: json.loads(fetcher.fetch(url).body))
+            fetch_status_list=lambda url: json.loads(fetcher.fetch(url).body),
+        )
         result = verify_credential(vc, ctx=ctx)
         assert result.verified, result.to_dict()
         assert result.check("status").code == "status.active"
@@ -53,9 +55,14 @@ def test_issue_and_verify_over_real_http(live_server, issuer_org, credential, tm
         strict.fetch(f"{live_server.url}/orgs/{issuer_org.org_id}/did.json")
 
     # 3. A second OpenLER instance verifies through its API, fetching from the first.
-    other = create_app(InstanceSettings(
-        database_url=f"sqlite:///{tmp_path / 'verifier.db'}", secret_key="another-secret",
-        public_url="https://verifier.example", fetch_allow_private=True))
+    other = create_app(
+        InstanceSettings(
+            database_url=f"sqlite:///{tmp_path / 'verifier.db'}",
+            secret_key="another-secret",
+            public_url="https://verifier.example",
+            fetch_allow_private=True,
+        )
+    )
     with TestClient(other) as verifier:
         remote = verifier.post("/credentials/verify", json={"verifiableCredential": vc})
         assert remote.status_code == 200
@@ -65,9 +72,13 @@ def test_issue_and_verify_over_real_http(live_server, issuer_org, credential, tm
         assert changed.json()["verified"] is False
 
     # 4. Without allow_private, the second instance refuses to fetch from loopback.
-    guarded = create_app(InstanceSettings(
-        database_url=f"sqlite:///{tmp_path / 'guarded.db'}", secret_key="another-secret",
-        public_url="https://verifier.example"))
+    guarded = create_app(
+        InstanceSettings(
+            database_url=f"sqlite:///{tmp_path / 'guarded.db'}",
+            secret_key="another-secret",
+            public_url="https://verifier.example",
+        )
+    )
     with TestClient(guarded) as verifier:
         body = verifier.post("/credentials/verify", json={"verifiableCredential": vc}).json()
         assert body["verified"] is False

@@ -11,8 +11,11 @@ from hypothesis import strategies as st
 from helpers import ob3_credentials
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
-GOOD = {"@context": [VC_V2, "https://www.w3.org/ns/credentials/undefined-terms/v2"],
-        "type": ["VerifiableCredential"], "credentialSubject": {"id": "did:example:1", "x": 1}}
+GOOD = {
+    "@context": [VC_V2, "https://www.w3.org/ns/credentials/undefined-terms/v2"],
+    "type": ["VerifiableCredential"],
+    "credentialSubject": {"id": "did:example:1", "x": 1},
+}
 
 
 def _with(**changes):
@@ -95,18 +98,25 @@ PRESENTATION_BODIES = [
     {"verifiablePresentation": {}, "options": {"challenge": 5}},
     {"verifiablePresentation": {}, "options": {"domain": ["a"]}},
     {"verifiablePresentation": {"@context": ["https://unknown.example/ctx"]}},
-    {"verifiablePresentation": {"@context": [VC_V2], "verifiableCredential": [
-        {"@context": [VC_V2, "https://unknown.example/ctx"]}]}},
+    {
+        "verifiablePresentation": {
+            "@context": [VC_V2],
+            "verifiableCredential": [{"@context": [VC_V2, "https://unknown.example/ctx"]}],
+        }
+    },
 ]
 
 
 def _post(client, path, content, headers=None):
-    return client.post(path, content=content,
-                       headers={"Content-Type": "application/json", **(headers or {})})
+    return client.post(
+        path, content=content, headers={"Content-Type": "application/json", **(headers or {})}
+    )
 
 
-@pytest.mark.parametrize("path", ["/credentials/issue", "/credentials/verify",
-                                  "/presentations/verify", "/credentials/status"])
+@pytest.mark.parametrize(
+    "path",
+    ["/credentials/issue", "/credentials/verify", "/presentations/verify", "/credentials/status"],
+)
 @pytest.mark.parametrize("raw", RAW_BODIES, ids=range(len(RAW_BODIES)))
 def test_unusable_bodies_are_400(client, issuer_org, path, raw):
     response = _post(client, path, raw, issuer_org.headers)
@@ -150,15 +160,31 @@ def test_huge_body_is_413(client, issuer_org):
         assert response.json()["error"] == "too_large"
 
 
-@pytest.mark.parametrize("vc", [
-    {}, {"@context": [VC_V2]}, GOOD,
-    _with(proof={"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
-                 "verificationMethod": "did:web:127.0.0.1%3A9:orgs:x#key-1",
-                 "proofPurpose": "assertionMethod", "proofValue": "z3"}),
-    _with(credentialStatus={"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-                            "statusListIndex": "1",
-                            "statusListCredential": "http://127.0.0.1:9/status/1"}),
-])
+@pytest.mark.parametrize(
+    "vc",
+    [
+        {},
+        {"@context": [VC_V2]},
+        GOOD,
+        _with(
+            proof={
+                "type": "DataIntegrityProof",
+                "cryptosuite": "eddsa-rdfc-2022",
+                "verificationMethod": "did:web:127.0.0.1%3A9:orgs:x#key-1",
+                "proofPurpose": "assertionMethod",
+                "proofValue": "z3",
+            }
+        ),
+        _with(
+            credentialStatus={
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation",
+                "statusListIndex": "1",
+                "statusListCredential": "http://127.0.0.1:9/status/1",
+            }
+        ),
+    ],
+)
 def test_invalid_credentials_are_200_with_errors(client, vc):
     response = _post(client, "/credentials/verify", json.dumps({"verifiableCredential": vc}))
     assert response.status_code == 200
@@ -168,22 +194,48 @@ def test_invalid_credentials_are_200_with_errors(client, vc):
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(["@context", "type", "id", "issuer", "proof",
-                                       "credentialSubject", "validFrom", "credentialStatus",
-                                       "verifiableCredential", "holder", "@id", "x"])
-                      | st.text(max_size=8), children, max_size=5),
-    max_leaves=20)
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "@context",
+                    "type",
+                    "id",
+                    "issuer",
+                    "proof",
+                    "credentialSubject",
+                    "validFrom",
+                    "credentialStatus",
+                    "verifiableCredential",
+                    "holder",
+                    "@id",
+                    "x",
+                ]
+            )
+            | st.text(max_size=8),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=20,
+)
 
-_CASES = settings(max_examples=60, deadline=None,
-                  suppress_health_check=[HealthCheck.function_scoped_fixture])
+_CASES = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @_CASES
-@given(value=json_values, wrap=st.sampled_from(["raw", "credential", "verifiableCredential",
-                                                "verifiablePresentation"]))
+@given(
+    value=json_values,
+    wrap=st.sampled_from(["raw", "credential", "verifiableCredential", "verifiablePresentation"]),
+)
 def test_generated_json_never_breaks_the_api(client, issuer_org, value, wrap):
     body = value if wrap == "raw" else {wrap: value}
     if wrap == "credential" and isinstance(value, dict):
@@ -194,15 +246,19 @@ def test_generated_json_never_breaks_the_api(client, issuer_org, value, wrap):
         assert isinstance(response.json(), dict)
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(credential=ob3_credentials())
 def test_generated_open_badges_issue_or_refuse_cleanly(client, issuer_org, credential):
     for key in ("proof", "credentialStatus"):
         credential.pop(key, None)
     credential["issuer"] = {"name": "Generated"}
-    response = _post(client, "/credentials/issue", json.dumps({"credential": credential}),
-                     issuer_org.headers)
+    response = _post(
+        client, "/credentials/issue", json.dumps({"credential": credential}), issuer_org.headers
+    )
     assert response.status_code in (201, 400), response.text
     if response.status_code == 201:
         vc = response.json()["verifiableCredential"]

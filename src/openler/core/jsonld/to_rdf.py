@@ -36,6 +36,7 @@ XSD_BOOLEAN = XSD + "boolean"
 XSD_DOUBLE = XSD + "double"
 XSD_INTEGER = XSD + "integer"
 _NO_TERM = Term(None, frozenset(), None, None, None, False, None)
+_MAPS = frozenset({"@language", "@index", "@id", "@type"})
 _OK_VALUE_KEYS = frozenset({"@value", "@type", "@language", "@direction", "@index"})
 
 
@@ -79,10 +80,11 @@ def to_literal(value: Any, datatype: str | None, language: str | None) -> str:
 class Walker:
     """Expands one document and collects its quads."""
 
-    __slots__ = ("out", "labels", "count")
+    __slots__ = ("out", "repeats", "labels", "count")
 
     def __init__(self) -> None:
         self.out: list[Quad] = []
+        self.repeats: list[Quad] = []
         self.labels: dict[str, str] = {}
         self.count = 0
 
@@ -311,7 +313,10 @@ class Walker:
                 continue
             for obj in objs:
                 if obj.__class__ is _List:
-                    out.append((subject, predicate, self.emit_list(obj, graph), graph))
+                    if obj:
+                        out.append((subject, predicate, self.emit_list(obj, graph), graph))
+                    else:  # pyld never merges list values, so empty lists may repeat
+                        self.repeats.append((subject, predicate, RDF_NIL, graph))
                 elif obj:
                     out.append((subject, predicate, obj, graph))
         if nests:
@@ -382,7 +387,7 @@ class Walker:
                     objs.append(name)
         else:
             objs = self.expand(term_ctx, key, value, graph)
-        if not objs and not isinstance(value, list):
+        if not objs and not isinstance(value, list) and not (is_map and container & _MAPS):
             return objs  # expanded to null: pyld drops the entry before wrapping a list
         if "@list" in container and not (is_map and len(objs) == 1
                                          and isinstance(objs[0], _List)):
@@ -440,6 +445,8 @@ class Walker:
         key, term = next((k, t) for k, t, _ in entries if t.iri == main[0])
         if element[key] is None:
             raise Unsupported("null @list/@set")
+        if any(t.iri == "@index" and not isinstance(element[k], str) for k, t, _ in entries):
+            raise Unsupported("@index value")
         if term.scoped is not None:
             raise Unsupported("scoped @list alias")
         if main[0] == "@set":
@@ -530,4 +537,4 @@ def document_quads(root: Ctx, document: Any) -> list[Quad]:
         raise Unsupported("top-level array")
     walker = Walker()
     walker.expand(root, None, document, None)
-    return list(dict.fromkeys(walker.out))
+    return list(dict.fromkeys(walker.out)) + walker.repeats

@@ -37,6 +37,10 @@ def did_key_resolver(resolver: Any) -> IssuerKeyResolver:
         kid = header.get("kid")
         if kid is None and issuer.startswith("did:key:"):
             kid = did_key_vm_id(public_key_from_did_key(issuer))
+        if not issuer.startswith("did:"):
+            # SD-JWT VC 3.5: an https issuer publishes JWT VC Issuer Metadata, which this
+            # resolver does not fetch; say "could not check" rather than "not the issuer's".
+            raise DidResolutionError(issuer, "issuer metadata (non-DID issuers) is not supported")
         if not isinstance(kid, str) or not kid:
             raise KeyMaterialError("the SD-JWT names no key (kid) and its issuer is not a did:key")
         if kid.startswith("#"):

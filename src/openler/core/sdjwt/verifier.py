@@ -91,6 +91,7 @@ def _well_formed(parts: SdJwtParts) -> tuple[DecodedJwt | None, str]:
 
 
 def _holder_binding(parts: SdJwtParts, payload: dict[str, Any], *, now: float, skew: int,
+                    max_age: int | None,
                     expected_nonce: str | None, expected_audience: str | None,
                     required: bool, out: SdJwtVerification) -> SdJwtCheck:
     name = "holder_binding"
@@ -125,6 +126,9 @@ def _holder_binding(parts: SdJwtParts, payload: dict[str, Any], *, now: float, s
     if isinstance(iat, bool) or not isinstance(iat, int | float) or iat > now + skew:
         return SdJwtCheck(name, "failed", "holder.key_binding_invalid",
                           "KB-JWT iat is missing or in the future")
+    if max_age is not None and iat < now - max_age - skew:
+        return SdJwtCheck(name, "failed", "holder.key_binding_invalid",
+                          f"KB-JWT is older than {max_age} seconds (replayed?)")
     if expected_nonce is not None and claims.get("nonce") != expected_nonce:
         return SdJwtCheck(name, "failed", "presentation.challenge_mismatch",
                           f"nonce {claims.get('nonce')!r} != expected {expected_nonce!r}")
@@ -143,6 +147,7 @@ def verify_sd_jwt_vc(
     now: datetime | float | None = None,
     require_key_binding: bool | None = None,
     clock_skew_seconds: int = 60,
+    kb_max_age_seconds: int = 600,
 ) -> SdJwtVerification:
     """Check an SD-JWT VC and return the claims it discloses with each check's outcome."""
     out = SdJwtVerification()
@@ -225,7 +230,10 @@ def verify_sd_jwt_vc(
 
     required = require_key_binding if require_key_binding is not None else (
         expected_nonce is not None or expected_audience is not None)
+    # RFC 9901 7.3 step 5: a fresh KB-JWT matters when the verifier sent a nonce just now.
+    max_age = kb_max_age_seconds if expected_nonce is not None else None
     out.checks.append(_holder_binding(parts, payload, now=when, skew=clock_skew_seconds,
+                                      max_age=max_age,
                                       expected_nonce=expected_nonce,
                                       expected_audience=expected_audience,
                                       required=required, out=out))

@@ -73,8 +73,9 @@ def _too_deep(value: Any) -> bool:
         if isinstance(item, dict | list):
             if depth > MAX_DEPTH:
                 return True
-            stack.extend((c, depth + 1) for c in (item.values() if isinstance(item, dict)
-                                                  else item))
+            stack.extend(
+                (c, depth + 1) for c in (item.values() if isinstance(item, dict) else item)
+            )
     return False
 
 

@@ -20,20 +20,29 @@ from openler.web.deps import DbSession, Now
 router = APIRouter(tags=["Issuer identity"])
 
 
-@router.get("/orgs/{org_id}/did.json", summary="An organization's did:web document",
-            responses={404: {"description": "No such organization, or it has no key yet."}})
+@router.get(
+    "/orgs/{org_id}/did.json",
+    summary="An organization's did:web document",
+    responses={404: {"description": "No such organization, or it has no key yet."}},
+)
 def org_did_document(org_id: str, db: DbSession, config: Config) -> JSONResponse:
     """Every key the organization has signed with, listed for assertionMethod."""
     document = service.did_document(db, config=config, org_id=org_id)
-    return JSONResponse(document, media_type="application/did+json",
-                        headers={"Cache-Control": "public, max-age=300"})
+    return JSONResponse(
+        document,
+        media_type="application/did+json",
+        headers={"Cache-Control": "public, max-age=300"},
+    )
 
 
-@router.get("/credentials/status/{list_id}", summary="A signed Bitstring Status List",
-            responses={404: {"description": "No such status list."}})
+@router.get(
+    "/credentials/status/{list_id}",
+    summary="A signed Bitstring Status List",
+    responses={404: {"description": "No such status list."}},
+)
 async def status_list(list_id: str, db: DbSession, config: Config, now: Now) -> JSONResponse:
     """The BitstringStatusListCredential, signed by the organization's key."""
     document = await run_in_threadpool(
-        lambda: service.status_list_document(db, config=config, list_id=list_id, now=now))
-    return JSONResponse(document, headers={
-        "Cache-Control": f"public, max-age={LIST_TTL_SECONDS}"})
+        lambda: service.status_list_document(db, config=config, list_id=list_id, now=now)
+    )
+    return JSONResponse(document, headers={"Cache-Control": f"public, max-age={LIST_TTL_SECONDS}"})

@@ -24,22 +24,36 @@ router = APIRouter(tags=["VC-API: issuer"])
 
 
 @router.post(
-    "/credentials/issue", status_code=201, openapi_extra=examples.ISSUE_BODY,
-    responses={201: {"description": "The signed credential.", "content": {"application/json": {
-        "example": {"verifiableCredential": examples.SIGNED_PLACEHOLDER}}}},
-        401: {"description": "No valid organization API token."}, **examples.ERROR_RESPONSES},
+    "/credentials/issue",
+    status_code=201,
+    openapi_extra=examples.ISSUE_BODY,
+    responses={
+        201: {
+            "description": "The signed credential.",
+            "content": {
+                "application/json": {
+                    "example": {"verifiableCredential": examples.SIGNED_PLACEHOLDER}
+                }
+            },
+        },
+        401: {"description": "No valid organization API token."},
+        **examples.ERROR_RESPONSES,
+    },
     summary="Issue a credential signed by the calling organization",
 )
-async def issue_credential(caller: Caller, body: JsonBody, db: DbSession, config: Config,
-                           now: Now) -> JSONResponse:
+async def issue_credential(
+    caller: Caller, body: JsonBody, db: DbSession, config: Config, now: Now
+) -> JSONResponse:
     """Sign the credential with the organization's key, adding revocation and suspension
     status entries; the issuer is set to (or must be) the organization's did:web."""
     if "credential" not in body:
         raise IssuerInputError("The request needs a 'credential' object.")
     options_of(body)
     signed, _record = await run_in_threadpool(
-        lambda: service.issue_credential(db, config=config, org_id=caller.organization_id,
-                                         credential=body["credential"], now=now))
+        lambda: service.issue_credential(
+            db, config=config, org_id=caller.organization_id, credential=body["credential"], now=now
+        )
+    )
     return JSONResponse({"verifiableCredential": signed}, status_code=201)
 
 
@@ -56,17 +70,27 @@ def _status_request(body: dict[str, Any]) -> tuple[str, str, bool]:
 
 
 @router.post(
-    "/credentials/status", openapi_extra=examples.STATUS_BODY,
-    responses={200: {"description": "The status was changed."},
-               401: {"description": "No valid organization API token."},
-               404: {"description": "No such credential for this organization."},
-               **examples.ERROR_RESPONSES},
+    "/credentials/status",
+    openapi_extra=examples.STATUS_BODY,
+    responses={
+        200: {"description": "The status was changed."},
+        401: {"description": "No valid organization API token."},
+        404: {"description": "No such credential for this organization."},
+        **examples.ERROR_RESPONSES,
+    },
     summary="Revoke, suspend or lift a suspension",
 )
 def update_status(caller: Caller, body: JsonBody, db: DbSession, now: Now) -> JSONResponse:
     """Set or clear the credential's revocation or suspension bit in its status list."""
     credential_id, purpose, value = _status_request(body)
-    record = service.set_status(db, org_id=caller.organization_id, credential_id=credential_id,
-                                purpose=purpose, value=value, now=now)
-    return JSONResponse({"credentialId": record.credential_id, "statusPurpose": purpose,
-                         "status": value})
+    record = service.set_status(
+        db,
+        org_id=caller.organization_id,
+        credential_id=credential_id,
+        purpose=purpose,
+        value=value,
+        now=now,
+    )
+    return JSONResponse(
+        {"credentialId": record.credential_id, "statusPurpose": purpose, "status": value}
+    )

@@ -37,15 +37,25 @@ router = APIRouter(tags=["VC-API: verifier"])
 _PROBLEM_BASE = "https://openler.org/problems/"
 
 
-def _context(db: Session, *, config: IssuerConfig, remote: RemoteResolvers, now: datetime,
-             language: str, challenge: str | None = None,
-             domain: str | None = None) -> VerificationContext:
+def _context(
+    db: Session,
+    *,
+    config: IssuerConfig,
+    remote: RemoteResolvers,
+    now: datetime,
+    language: str,
+    challenge: str | None = None,
+    domain: str | None = None,
+) -> VerificationContext:
     return VerificationContext(
         resolver=InstanceDidResolver(db, config=config, remote=remote),
         loader=default_loader(),
-        fetch_status_list=status_list_fetcher(db, config=config, fetcher=remote.fetcher,
-                                              now=now),
-        now=now, challenge=challenge, domain=domain, language=language)
+        fetch_status_list=status_list_fetcher(db, config=config, fetcher=remote.fetcher, now=now),
+        now=now,
+        challenge=challenge,
+        domain=domain,
+        language=language,
+    )
 
 
 def _known_contexts(document: Any, where: str) -> None:
@@ -58,18 +68,28 @@ def _known_contexts(document: Any, where: str) -> None:
             try:
                 default_loader().get(item)
             except DocumentLoaderError:
-                raise IssuerInputError(f"The {where} uses the context {item}, which this "
-                                       "service does not know.", code="unknown_context") from None
+                raise IssuerInputError(
+                    f"The {where} uses the context {item}, which this service does not know.",
+                    code="unknown_context",
+                ) from None
 
 
 def vc_api_body(result: VerificationResult) -> dict[str, Any]:
     """VC-API's verification result, plus our detailed checks."""
-    errors = [{"check": c.name, "code": c.code, "message": c.message, "detail": c.detail}
-              for c in result.checks if c.status == "failed"]
-    warnings = [{"check": c.name, "code": c.code, "message": c.message, "detail": c.detail}
-                for c in result.checks if c.status == "skipped" and c.could_not_check]
-    problems = [{"type": _PROBLEM_BASE + p["code"], "title": p["message"], "detail": p["detail"]}
-                for p in errors + warnings]
+    errors = [
+        {"check": c.name, "code": c.code, "message": c.message, "detail": c.detail}
+        for c in result.checks
+        if c.status == "failed"
+    ]
+    warnings = [
+        {"check": c.name, "code": c.code, "message": c.message, "detail": c.detail}
+        for c in result.checks
+        if c.status == "skipped" and c.could_not_check
+    ]
+    problems = [
+        {"type": _PROBLEM_BASE + p["code"], "title": p["message"], "detail": p["detail"]}
+        for p in errors + warnings
+    ]
     body: dict[str, Any] = {
         "verified": result.verified,
         "checks": [c.name for c in result.checks if c.status == "passed"],
@@ -93,16 +113,23 @@ async def _run(fn: Callable[[], VerificationResult]) -> JSONResponse:
 
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "Verification ran; `verified` and the checks say how it went.",
-          "content": {"application/json": {"example": examples.VERIFY_RESPONSE_EXAMPLE}}},
+    200: {
+        "description": "Verification ran; `verified` and the checks say how it went.",
+        "content": {"application/json": {"example": examples.VERIFY_RESPONSE_EXAMPLE}},
+    },
     **examples.ERROR_RESPONSES,
 }
 
 
-@router.post("/credentials/verify", openapi_extra=examples.VERIFY_CREDENTIAL_BODY,
-             responses=_RESPONSES, summary="Verify a credential")
-async def verify_credential_endpoint(request: Request, body: JsonBody, db: DbSession,
-                                     config: Config, remote: Remote, now: Now) -> JSONResponse:
+@router.post(
+    "/credentials/verify",
+    openapi_extra=examples.VERIFY_CREDENTIAL_BODY,
+    responses=_RESPONSES,
+    summary="Verify a credential",
+)
+async def verify_credential_endpoint(
+    request: Request, body: JsonBody, db: DbSession, config: Config, remote: Remote, now: Now
+) -> JSONResponse:
     """Check proof, issuer key, status, validity period and schema of one credential."""
     if "verifiableCredential" not in body:
         raise IssuerInputError("The request needs a 'verifiableCredential'.")
@@ -115,11 +142,15 @@ async def verify_credential_endpoint(request: Request, body: JsonBody, db: DbSes
     return await _run(lambda: verify_credential(credential, ctx=ctx))
 
 
-@router.post("/presentations/verify", openapi_extra=examples.VERIFY_PRESENTATION_BODY,
-             responses=_RESPONSES, summary="Verify a presentation and its credentials")
-async def verify_presentation_endpoint(request: Request, body: JsonBody, db: DbSession,
-                                       config: Config, remote: Remote,
-                                       now: Now) -> JSONResponse:
+@router.post(
+    "/presentations/verify",
+    openapi_extra=examples.VERIFY_PRESENTATION_BODY,
+    responses=_RESPONSES,
+    summary="Verify a presentation and its credentials",
+)
+async def verify_presentation_endpoint(
+    request: Request, body: JsonBody, db: DbSession, config: Config, remote: Remote, now: Now
+) -> JSONResponse:
     """Check the holder's proof (with the challenge and domain sent) and every credential."""
     if "verifiablePresentation" not in body:
         raise IssuerInputError("The request needs a 'verifiablePresentation'.")
@@ -132,6 +163,13 @@ async def verify_presentation_endpoint(request: Request, body: JsonBody, db: DbS
         members = presentation.get("verifiableCredential")
         for member in members if isinstance(members, list) else [members]:
             _known_contexts(member, "credential in the presentation")
-    ctx = _context(db, config=config, remote=remote, now=now, language=language_of(request),
-                   challenge=options.get("challenge"), domain=options.get("domain"))
+    ctx = _context(
+        db,
+        config=config,
+        remote=remote,
+        now=now,
+        language=language_of(request),
+        challenge=options.get("challenge"),
+        domain=options.get("domain"),
+    )
     return await _run(lambda: verify_presentation(presentation, ctx=ctx))

@@ -12,7 +12,7 @@ from openler.accounts.errors import InvalidInput
 from openler.web.deps import AppSettings, CurrentUser, DbSession, Now
 from openler.web.errors import FORM_ERROR_STATUS
 from openler.web.forms import messages
-from openler.web.i18n import LANGUAGE_COOKIE, N_
+from openler.web.i18n import N_, remember_language
 from openler.web.relying_party import relying_party
 from openler.web.security import CheckedForm, CsrfHeader
 from openler.web.templating import render
@@ -59,14 +59,7 @@ def save_profile(
         )
     request.session["flash"] = N_("Your details are saved.")
     response = RedirectResponse("/account", status_code=303)
-    response.set_cookie(
-        LANGUAGE_COOKIE,
-        user.language,
-        max_age=365 * 24 * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-    )
+    remember_language(response, user.language, secure=settings.secure_cookies)
     return response
 
 
@@ -98,7 +91,7 @@ def passkey_options(
     """Start adding a passkey: a fresh challenge kept in the session."""
     rp_id, _origin = relying_party(request)
     options_json, challenge = passkeys.registration_options(
-        user=user, rp_id=rp_id, rp_name=settings.webauthn_rp_name
+        db, user=user, rp_id=rp_id, rp_name=settings.webauthn_rp_name
     )
     request.session["webauthn_reg"] = challenge.hex()
     return Response(options_json, media_type="application/json")

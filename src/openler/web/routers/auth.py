@@ -15,7 +15,7 @@ from openler.storage.tables import User
 from openler.web.deps import AppSettings, DbSession, Now, OptionalUser, client_ip
 from openler.web.errors import FORM_ERROR_STATUS, TOO_MANY_ATTEMPTS_STATUS
 from openler.web.forms import messages
-from openler.web.i18n import LANGUAGE_COOKIE, N_, gettext
+from openler.web.i18n import LANGUAGE_COOKIE, N_, gettext, remember_language
 from openler.web.relying_party import relying_party
 from openler.web.security import CheckedForm, CsrfHeader, csrf_token, safe_next
 from openler.web.templating import render
@@ -30,17 +30,16 @@ def _start_session(request: Request, user: User, settings: object) -> None:
     csrf_token(request)
 
 
-def _signed_in_redirect(user: User, target: str, secure: bool) -> Response:
+def _signed_in_redirect(request: Request, user: User, target: str, secure: bool) -> Response:
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(
-        LANGUAGE_COOKIE,
-        user.language,
-        max_age=365 * 24 * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=secure,
-    )
+    _use_account_language(request, response, user, secure)
     return response
+
+
+def _use_account_language(request: Request, response: Response, user: User, secure: bool) -> None:
+    """Use the account's saved language unless the visitor already chose one."""
+    if LANGUAGE_COOKIE not in request.cookies:
+        remember_language(response, user.language, secure=secure)
 
 
 @router.get("/sign-in")
@@ -82,7 +81,7 @@ def sign_in(
         return _sign_in_form(request, values, target, {"email": text}, TOO_MANY_ATTEMPTS_STATUS)
     _start_session(request, user, settings)
     request.session["flash"] = N_("You are signed in.")
-    return _signed_in_redirect(user, target, settings.secure_cookies)
+    return _signed_in_redirect(request, user, target, settings.secure_cookies)
 
 
 def _sign_in_form(
@@ -170,12 +169,5 @@ def passkey_sign_in(
     _start_session(request, user, settings)
     request.session["flash"] = N_("You are signed in.")
     response = JSONResponse({"next": target})
-    response.set_cookie(
-        LANGUAGE_COOKIE,
-        user.language,
-        max_age=365 * 24 * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-    )
+    _use_account_language(request, response, user, settings.secure_cookies)
     return response

@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from openler.accounts import service
 from openler.web.deps import AppSettings, DbSession, OptionalUser
-from openler.web.i18n import LANGUAGE_COOKIE
+from openler.web.i18n import remember_language
 from openler.web.security import safe_next
 from openler.web.templating import render
 
@@ -26,12 +26,5 @@ def switch_language(code: str, settings: AppSettings, next: str = "/") -> Respon
     """Remember the chosen language in a cookie and go back to the page."""
     response = RedirectResponse(safe_next(next), status_code=303)
     if code in settings.languages:
-        response.set_cookie(
-            LANGUAGE_COOKIE,
-            code,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="lax",
-            secure=settings.secure_cookies,
-        )
+        remember_language(response, code, secure=settings.secure_cookies)
     return response

@@ -44,7 +44,9 @@ def upgrade() -> None:
         sa.Column("id", sa.String(32), primary_key=True),
         _org_fk(),
         sa.Column(
-            "created_by", sa.String(32), sa.ForeignKey("users.id", ondelete="SET NULL"),
+            "created_by",
+            sa.String(32),
+            sa.ForeignKey("users.id", ondelete="SET NULL"),
             nullable=True,
         ),
         sa.Column("name", sa.String(100), nullable=False),
