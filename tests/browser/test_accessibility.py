@@ -96,6 +96,21 @@ def test_member_pages(new_page, a11y, demo, who, language, viewport):
         a11y.no_horizontal_scroll(page, label)
         if viewport == "desktop":
             a11y.accessible(page, label)
+        if viewport == "phone-360":
+            _assert_target_sizes(page, label)
+
+
+def _assert_target_sizes(page, label: str) -> None:
+    """Controls that are not links inside a sentence are at least 24 x 24 CSS px."""
+    small = page.evaluate(
+        """() => [...document.querySelectorAll(
+              'header a, header button, button, input:not([type=hidden]), select, .button, .link-list a')]
+            .filter(el => el.offsetParent !== null)
+            .map(el => { const r = el.getBoundingClientRect();
+                         return [el.outerHTML.slice(0, 80), Math.round(r.width), Math.round(r.height)]; })
+            .filter(([, w, h]) => w < 24 || h < 24)"""
+    )
+    assert not small, f"targets under 24px on {label}: {small}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -187,22 +187,30 @@ def test_untouched_signed_credential_passes_the_proof() -> None:
 @given(st.one_of(wrong_field, st.builds(lambda p: replaced(SIGNED, p[:-1], {}),
                                         st.sampled_from([p for p in PATHS if len(p) > 1]))))
 def test_fast_schema_pass_agrees_with_the_reference_validator(doc: Any) -> None:
-    from openler.core.schema import validate
-    from openler.core.verify.schema_fast import quick_valid
+    from openler.core.schema.validate import fast_check_for, schema_kind, validator_for
+    from openler.core.verify.schema_check import as_schema_sees_it
 
     if not isinstance(doc, dict):
         return
-    doc = {**doc, "proof": [doc["proof"]]} if isinstance(doc.get("proof"), dict) else doc
-    if quick_valid(doc):
-        assert validate(doc) == []
+    doc = as_schema_sees_it(doc)
+    kind = schema_kind(doc)
+    quick, full = fast_check_for(kind), validator_for(kind)
+    if quick is not None and full is not None:
+        assert quick(doc) == full.is_valid(doc)
 
 
 def test_fast_schema_rejects_what_the_reference_rejects() -> None:
     from openler.core.schema import validate
-    from openler.core.verify.schema_fast import quick_valid
+    from openler.core.schema.validate import fast_check_for, validator_for
 
+    quick, full = fast_check_for("achievement"), validator_for("achievement")
+    assert quick is not None and full is not None
     good = {**SIGNED, "proof": [SIGNED["proof"]]}
-    assert quick_valid(good) and validate(good) == []
-    for broken in ({**good, "credentialSubject": {"type": ["AchievementSubject"]}},
-                   {**good, "validFrom": "yesterday"}, {**good, "issuer": 5}):
-        assert validate(broken) and not quick_valid(broken)
+    assert quick(good) and validate(good) == []
+    for broken, path in (({**good, "credentialSubject": {"type": ["AchievementSubject"]}},
+                          "$.credentialSubject"),
+                         ({**good, "validFrom": "yesterday"}, "$.validFrom"),
+                         ({**good, "issuer": 5}, "$.issuer")):
+        assert not quick(broken) and not full.is_valid(broken)
+        assert any(v.path.startswith(path) for v in validate(broken))
+        assert verify_any(broken, ctx=CTX).check("schema").code == "schema.invalid"

@@ -7,8 +7,14 @@ The schema is picked by ``type``: ClrCredential -> CLR 2.0 ClrCredential schema;
 AchievementCredential or OpenBadgeCredential -> OB 3.0 AchievementCredential
 schema; EndorsementCredential -> the EndorsementCredential definition inside
 the OB 3.0 schema; anything else -> VC 2.0 envelope rules only. Validators are
-compiled once per process and reused; a compiled yes/no check (fastcheck) lets
-valid documents skip jsonschema's slower error walk.
+compiled once per process and reused; a compiled yes/no check (``compiled``,
+fastjsonschema) lets valid documents skip jsonschema's slower error walk, and
+only an invalid document pays for the detailed, explained violations.
+
+The official schemas are applied as they are: the OB 3.0 schema wants
+``proof`` as an array, so a credential carrying one proof object is reported
+here. Verifiers that accept Data Integrity's single-object form wrap it before
+calling (``openler.core.verify.schema_check``).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from jsonschema import Draft201909Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT201909
 
-from openler.core.schema.fastcheck import Check, Compiler, UnsupportedSchemaError
+from openler.core.schema.compiled import Check, compile_check
 from openler.core.schema.vc_rules import (
     credential_violations,
     is_date_time_stamp,
@@ -77,6 +83,15 @@ def _schema_for(kind: SchemaKind) -> dict[str, Any] | None:
     return None
 
 
+def _self_contained(kind: SchemaKind) -> dict[str, Any] | None:
+    # The same schema with no reference outside itself, for the offline compiler.
+    if kind == "endorsement":
+        ob = load_schema(OB_ACHIEVEMENT)
+        return {"$schema": ob["$schema"], "$id": ob["$id"], "$defs": ob["$defs"],
+                "allOf": [{"$ref": "#/$defs/EndorsementCredential"}]}
+    return _schema_for(kind)
+
+
 @cache
 def validator_for(kind: SchemaKind) -> Draft201909Validator | None:
     """The jsonschema validator for a kind of credential (built once, then cached)."""
@@ -89,15 +104,8 @@ def validator_for(kind: SchemaKind) -> Draft201909Validator | None:
 @cache
 def fast_check_for(kind: SchemaKind) -> Check | None:
     """The compiled yes/no check for a kind (None if the schema needs jsonschema itself)."""
-    schema = _schema_for(kind)
-    if schema is None:
-        return None
-    roots = {str(load_schema(name)["$id"]): load_schema(name) for name in _BUNDLED}
-    base = str(schema.get("$id", f"urn:openler:schema:{kind}"))
-    try:
-        return Compiler(roots | {base: schema}, _FORMATS).compile(schema, base)
-    except UnsupportedSchemaError:
-        return None
+    schema = _self_contained(kind)
+    return None if schema is None else compile_check(schema, _FORMATS)
 
 
 def schema_kind(document: dict[str, Any]) -> SchemaKind:

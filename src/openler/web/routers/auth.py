@@ -23,7 +23,7 @@ from openler.web.templating import render
 router = APIRouter()
 
 
-def _start_session(request: Request, user: User, settings: object) -> None:
+def _start_session(request: Request, user: User) -> None:
     """Rotate the session on sign-in so a planted cookie cannot ride along."""
     request.session.clear()
     request.session["uid"] = user.id
@@ -79,7 +79,7 @@ def sign_in(
             "(in about %(minutes)d minutes)."
         ) % {"time": exc.retry_at.strftime("%H:%M"), "minutes": minutes}
         return _sign_in_form(request, values, target, {"email": text}, TOO_MANY_ATTEMPTS_STATUS)
-    _start_session(request, user, settings)
+    _start_session(request, user)
     request.session["flash"] = N_("You are signed in.")
     return _signed_in_redirect(request, user, target, settings.secure_cookies)
 
@@ -123,7 +123,7 @@ def sign_up(
             "nav": "sign_up",
         }
         return render(request, "auth/sign_up.html", context, status_code=FORM_ERROR_STATUS)
-    _start_session(request, user, settings)
+    _start_session(request, user)
     request.session["flash"] = N_("Your account is ready. Welcome to OpenLER.")
     return RedirectResponse("/", status_code=303)
 
@@ -166,7 +166,7 @@ def passkey_sign_in(
         now=now,
     )
     target = safe_next(request.query_params.get("next"))
-    _start_session(request, user, settings)
+    _start_session(request, user)
     request.session["flash"] = N_("You are signed in.")
     response = JSONResponse({"next": target})
     _use_account_language(request, response, user, settings.secure_cookies)

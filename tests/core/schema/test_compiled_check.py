@@ -1,4 +1,5 @@
-"""The compiled yes/no check must agree with jsonschema on every document."""
+"""The compiled (fastjsonschema) yes/no check must agree with jsonschema on every document,
+and ``validate`` must still give jsonschema's detailed violations when it says no."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from hypothesis import strategies as st
 from jsonschema import FormatChecker
 
 from helpers import clr_credentials, ob3_credentials, ob3_example, shared_dir
-from openler.core.schema.fastcheck import Compiler, UnsupportedSchemaError
+from openler.core.schema import validate
+from openler.core.schema.compiled import compilable, compile_check
 from openler.core.schema.validate import fast_check_for, validator_for
 
 VECTORS = shared_dir() / "vectors" / "ob3"
@@ -157,17 +159,73 @@ def test_mutations_find_both_verdicts() -> None:
     assert quick is not None and not quick(broken) and quick(spec)
 
 
+def test_invalid_documents_still_get_detailed_violations() -> None:
+    spec = copy.deepcopy(BASES[0][1])
+    spec["credentialSubject"]["achievement"]["criteria"] = "see website"
+    quick = fast_check_for("achievement")
+    assert quick is not None and not quick(spec)
+    found = validate(spec)
+    assert [v.path for v in found] == ["$.credentialSubject.achievement.criteria"]
+    assert found[0].code == "schema.type" and "an object" in found[0].message
+
+
+def test_official_schema_wants_the_proof_as_an_array() -> None:
+    # validate applies the OB 3.0 schema as published: one proof object is not accepted
+    # (the CLR 2.0 schema takes either form).
+    one = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+           "created": "2024-01-01T00:00:00Z", "proofPurpose": "assertionMethod",
+           "verificationMethod": "did:example:issuer#key-1", "proofValue": "z5abc"}
+    signed = {**BASES[0][1], "proof": [one]}
+    assert validate(signed) == []
+    single = {**signed, "proof": one}
+    assert [v.path for v in validate(single)] == ["$.proof"]
+    clr = _load("clrv2p0/signed-credential.json")
+    assert validate(clr) == [] and validate({**clr, "proof": clr["proof"][0]}) == []
+
+
 def test_json_type_rules() -> None:
-    compiler = Compiler({}, FormatChecker())
-    assert not compiler.compile({"type": "number"}, "urn:x")(True)
-    assert compiler.compile({"type": "integer"}, "urn:x")(2.0)
-    assert not compiler.compile({"enum": [1]}, "urn:x")(True)
-    assert compiler.compile({"enum": [{"a": [1]}]}, "urn:x")({"a": [1]})
-    one_of = compiler.compile({"oneOf": [{"type": "string"}, {"pattern": "^a"}]}, "urn:x")
+    def compiled(schema: dict[str, Any]) -> Any:
+        check = compile_check(schema, FormatChecker())
+        assert check is not None
+        return check
+
+    assert not compiled({"type": "number"})(True)
+    assert compiled({"type": "integer"})(2.0)
+    assert not compiled({"type": "integer"})(True)
+    assert not compiled({"enum": [1]})(True)
+    assert compiled({"enum": [{"a": [1]}]})({"a": [1]})
+    one_of = compiled({"oneOf": [{"type": "string"}, {"pattern": "^a"}]})
     assert not one_of("abc")  # both branches match, so oneOf fails
     assert one_of("xyz") and one_of(5)
 
 
-def test_unknown_keywords_are_refused() -> None:
-    with pytest.raises(UnsupportedSchemaError):
-        Compiler({}, FormatChecker()).compile({"maxItems": 3}, "urn:x")
+def test_dates_follow_the_xsd_date_time_stamp_rule() -> None:
+    check = fast_check_for("achievement")
+    assert check is not None
+    spec = copy.deepcopy(BASES[0][1])
+    assert check(spec)
+    spec["validFrom"] = "2024-01-01T00:00:00"  # no time zone: not a dateTimeStamp
+    assert not check(spec)
+    assert not validator_for("achievement").is_valid(spec)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"unevaluatedProperties": False},
+        {"dependentRequired": {"a": ["b"]}},
+        {"properties": {"a": {"$ref": "#/$defs/x", "type": "string"}}, "$defs": {"x": {}}},
+        {"allOf": [{"maxContains": 1}]},
+    ],
+)
+def test_schemas_that_read_differently_in_draft_07_get_no_compiled_check(
+    schema: dict[str, Any],
+) -> None:
+    assert not compilable(schema)
+    assert compile_check(schema, FormatChecker()) is None
+
+
+def test_the_bundled_schemas_all_compile() -> None:
+    for kind in ("achievement", "endorsement", "clr"):
+        assert fast_check_for(kind) is not None
+    assert fast_check_for("vc") is None and fast_check_for("presentation") is None
