@@ -38,3 +38,9 @@ class Settings(BaseSettings):
     webauthn_rp_id: str | None = None
     webauthn_origin: str | None = None
     webauthn_rp_name: str = "OpenLER"
+    # The public address of this instance (e.g. https://credentials.example.edu); the
+    # organizations' did:web identifiers and status list URLs are derived from it.
+    public_url: str | None = None
+    # Outbound fetches (did:web, status lists) refuse private, loopback and link-local
+    # addresses; only tests turn this on.
+    fetch_allow_private: bool = False

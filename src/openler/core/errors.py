@@ -102,3 +102,19 @@ class ProofOptionsError(CoreError):
 
 class StatusListFullError(StatusListError):
     """Every index of a status list has already been given to a credential."""
+
+
+class UnsafeDataError(CanonicalizationError):
+    """JSON-LD processing would drop or leave unsigned some of the document's data
+    (VC Data Integrity 1.0 §4, "safe mode"); ``items`` lists (JSON path, event, value)."""
+
+    def __init__(self, items: list[tuple[str, str, str]]) -> None:
+        shown = ", ".join(f"{path} ({event})" for path, event, _ in items[:10])
+        more = f" and {len(items) - 10} more" if len(items) > 10 else ""
+        super().__init__(f"JSON-LD processing would drop {shown}{more}")
+        self.items = items
+
+    @property
+    def paths(self) -> list[str]:
+        """The JSON paths of what would be dropped, in document order, without repeats."""
+        return list(dict.fromkeys(path for path, _, _ in self.items))

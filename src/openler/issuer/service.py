@@ -5,7 +5,11 @@ Spec: W3C VC Data Model 2.0, sections 4.7 (issuer), 4.8 (validFrom), 4.10
 Status List v1.0, section 2.1 (one entry per purpose); W3C CCG VC-API,
 "Issue Credential" (the issuer must be, or is set to, the configured issuer).
 
-Issuing never mutates the input: it returns a new, signed document. Only the
+Issuing never mutates the input: it returns a new, signed document. OB 3.0 /
+CLR 2.0 credentials carry ``proof`` as a one-element array and a single
+revocation ``credentialStatus`` object, so they pass the official 1EdTech
+schemas as published (Data Integrity allows either proof form; the proof
+hash does not cover the ``proof`` member, so the array form verifies alike). Only the
 credential id, the first subject id and the status indexes are remembered.
 """
 
@@ -164,6 +168,8 @@ def issue_credential(db: Session, *, config: IssuerConfig, org_id: str,
     except Exception as exc:  # JSON-LD expansion errors (invalid @context, bad terms)
         raise IssuerInputError(f"The credential is not valid JSON-LD: {_short(exc)}.",
                                code="invalid_jsonld") from None
+    if _is_1edtech(signed):
+        signed["proof"] = as_list(signed["proof"])  # OB 3.0 schema: proof is an array
     _check_schema(signed)
     suspension = slots.get("suspension")
     record = IssuedCredential(
@@ -179,12 +185,9 @@ def issue_credential(db: Session, *, config: IssuerConfig, org_id: str,
 
 
 def _check_schema(signed: dict[str, Any]) -> None:
-    """Refuse what our own verifier's schema check would reject (OB 3.0, CLR 2.0, VC 2.0)."""
-    document = dict(signed)
-    if isinstance(document.get("proof"), Mapping):
-        document["proof"] = [document["proof"]]  # the OB 3.0 schema wants the array form
+    """Refuse what the official schemas (OB 3.0, CLR 2.0) or the VC 2.0 rules reject, as is."""
     try:
-        violations = validate(document)
+        violations = validate(signed)
     except (CoreError, RecursionError):
         return
     if violations:

@@ -15,7 +15,7 @@ from helpers import clr_credentials, ob3_credentials
 from openler.core.errors import CanonicalizationError
 from openler.core.jsonld import canonize, default_loader
 from openler.core.jsonld.canon import _env
-from openler.core.jsonld.to_rdf import document_quads
+from openler.core.jsonld.rdf_walk import document_quads
 
 QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
 

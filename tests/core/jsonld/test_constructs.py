@@ -12,7 +12,7 @@ from openler.core.errors import CanonicalizationError, ContextNotAllowedError
 from openler.core.jsonld import canonize, default_loader
 from openler.core.jsonld.active_context import Unsupported
 from openler.core.jsonld.canon import _env
-from openler.core.jsonld.to_rdf import document_quads
+from openler.core.jsonld.rdf_walk import document_quads
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 EX = {"ex": "https://example.org/vocab#", "xsd": "http://www.w3.org/2001/XMLSchema#"}

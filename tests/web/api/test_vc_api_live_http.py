@@ -19,13 +19,6 @@ from openler.web.app import create_app
 pytestmark = pytest.mark.e2e
 
 
-class InstanceSettings(Settings):
-    """Settings with the two fields the VC-API reads (until openler.settings has them)."""
-
-    public_url: str | None = None
-    fetch_allow_private: bool = False
-
-
 def test_issue_and_verify_over_real_http(live_server, issuer_org, credential, tmp_path):
     with httpx.Client(base_url=live_server.url, timeout=30) as http:
         issued = http.post(
@@ -56,7 +49,7 @@ def test_issue_and_verify_over_real_http(live_server, issuer_org, credential, tm
 
     # 3. A second OpenLER instance verifies through its API, fetching from the first.
     other = create_app(
-        InstanceSettings(
+        Settings(
             database_url=f"sqlite:///{tmp_path / 'verifier.db'}",
             secret_key="another-secret",
             public_url="https://verifier.example",
@@ -73,7 +66,7 @@ def test_issue_and_verify_over_real_http(live_server, issuer_org, credential, tm
 
     # 4. Without allow_private, the second instance refuses to fetch from loopback.
     guarded = create_app(
-        InstanceSettings(
+        Settings(
             database_url=f"sqlite:///{tmp_path / 'guarded.db'}",
             secret_key="another-secret",
             public_url="https://verifier.example",

@@ -17,7 +17,7 @@ from openler.core.jsonld import rdfc10
 from openler.core.jsonld.active_context import Env, Unsupported
 from openler.core.jsonld.loader import DocumentLoader, default_loader
 from openler.core.jsonld.nquads import Quad, escape_pyld, parse_nquads
-from openler.core.jsonld.to_rdf import document_quads
+from openler.core.jsonld.rdf_walk import document_quads
 
 _ENVS: dict[int, tuple[Any, Env]] = {}
 

@@ -29,9 +29,9 @@ def _shared(request: Request) -> dict[str, Any]:
     shared = getattr(state, "vc_api", None)
     if shared is None:
         settings = state.settings
-        allow_private = bool(getattr(settings, "fetch_allow_private", False))
+        allow_private = settings.fetch_allow_private
         fetcher = SafeHttpFetcher(allow_private=allow_private)
-        public_url = getattr(settings, "public_url", None)
+        public_url = settings.public_url
         shared = {
             "vault": KeyVault(settings.secret_key),
             "base": PublicBase.parse(public_url) if public_url else None,
