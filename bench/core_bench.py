@@ -57,11 +57,12 @@ def pyld_canonicalization() -> Iterator[None]:
 
     from openler.core.proofs.suites import CRYPTOSUITES
 
-    def normalize(document: dict[str, Any], *, loader: Any = None) -> str:
+    def normalize(document: dict[str, Any], *, loader: Any = None, safe: bool = False) -> str:
+        # pyld's own safe mode stands in for ours, so both sides do the same checks.
         return jsonld.normalize(document, {"algorithm": "URDNA2015",
                                            "format": "application/n-quads",
                                            "documentLoader": loader or default_loader(),
-                                           "safe": False})
+                                           "safe": safe})
 
     from openler.core.jsonld import default_loader
 

@@ -118,3 +118,8 @@ class UnsafeDataError(CanonicalizationError):
     def paths(self) -> list[str]:
         """The JSON paths of what would be dropped, in document order, without repeats."""
         return list(dict.fromkeys(path for path, _, _ in self.items))
+
+
+class UnsupportedDidMethodError(InvalidDidError):
+    """The identifier uses a DID method (or a non-DID scheme) this resolver does not
+    support: nothing is known about the key, so a verifier says "could not check"."""

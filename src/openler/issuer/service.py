@@ -24,7 +24,7 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from openler.core.errors import CoreError, DocumentLoaderError
+from openler.core.errors import CoreError, DocumentLoaderError, UnsafeDataError
 from openler.core.jsonld import DocumentLoader, default_loader
 from openler.core.keys.multikey import KeyPair
 from openler.core.models.base import format_datetime
@@ -33,7 +33,6 @@ from openler.core.schema import validate
 from openler.core.status import status_entry
 from openler.core.verify.checks import VC_V2, as_list, shape_problems
 from openler.issuer import keys, status_lists
-from openler.issuer.coverage import undefined_terms
 from openler.issuer.errors import IssuerInputError, IssuerNotFound
 from openler.issuer.models import CRYPTOSUITE_FOR, PURPOSES, PublicBase
 from openler.issuer.ports import Signer
@@ -148,12 +147,6 @@ def issue_credential(db: Session, *, config: IssuerConfig, org_id: str,
                for purpose, (lst, index) in slots.items()]
     doc["credentialStatus"] = entries[0] if len(entries) == 1 else entries
     try:
-        uncovered = undefined_terms(doc, loader=loader or default_loader())
-        if uncovered:
-            raise IssuerInputError(
-                "These properties are not defined by the credential's contexts, so the "
-                "signature would not protect them: " + ", ".join(uncovered[:10]) + ".",
-                code="undefined_terms")
         signed = sign(doc, keypair=cast(KeyPair, signer),
                       verification_method=signer.verification_method,
                       cryptosuite=CRYPTOSUITE_FOR[signer.algorithm],
@@ -161,6 +154,12 @@ def issue_credential(db: Session, *, config: IssuerConfig, org_id: str,
     except DocumentLoaderError as exc:
         raise IssuerInputError(f"The context {exc.url} is not one this service knows.",
                                code="unknown_context") from None
+    except UnsafeDataError as exc:  # JSON-LD safe mode: these would go unsigned
+        shown = ", ".join(exc.paths[:10]) + (" and more" if len(exc.paths) > 10 else "")
+        raise IssuerInputError(
+            "These properties are not defined by the credential's contexts (or are "
+            "relative types or ids), so the signature would not protect them: "
+            f"{shown}.", code="undefined_terms") from None
     except CoreError as exc:  # canonicalization work limit, bad proof options, ...
         raise IssuerInputError(f"The credential could not be signed: {exc}.") from None
     except IssuerInputError:

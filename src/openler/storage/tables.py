@@ -9,7 +9,17 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -112,6 +122,23 @@ class Achievement(Base):
     description: Mapped[str] = mapped_column(Text)
     criteria: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # OB 3.0 Achievement fields (migration 0004); the catalog service keeps versions.
+    achievement_type: Mapped[str] = mapped_column(
+        String(64), default="Achievement", server_default="Achievement"
+    )
+    image: Mapped[str | None] = mapped_column(Text, nullable=True)
+    credits_available: Mapped[float | None] = mapped_column(Float, nullable=True)
+    field_of_study: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    specialization: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    human_code: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    tags: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    result_descriptions: Mapped[list[dict] | None] = mapped_column(JSON, nullable=True)
+    parent_id: Mapped[str | None] = mapped_column(
+        ForeignKey("achievements.id", ondelete="SET NULL"), nullable=True
+    )
+    current_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
     alignments: Mapped[list[Alignment]] = relationship(
         back_populates="achievement", order_by="Alignment.position", cascade="all, delete-orphan"
@@ -130,6 +157,7 @@ class Alignment(Base):
     target_url: Mapped[str] = mapped_column(String(500))
     target_framework: Mapped[str] = mapped_column(String(200))
     target_code: Mapped[str] = mapped_column(String(100))
+    target_type: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     achievement: Mapped[Achievement] = relationship(back_populates="alignments")
 

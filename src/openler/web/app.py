@@ -19,7 +19,8 @@ from openler.web import errors
 from openler.web.api import router as vc_api_router
 from openler.web.headers import SecurityHeadersMiddleware
 from openler.web.i18n import LanguageMiddleware
-from openler.web.routers import account, auth, home, orgs
+from openler.web.routers import account, auth, cohort, home, orgs
+from openler.web.routers import catalog as catalog_pages
 from openler.web.templating import make_templates
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -70,8 +71,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
     app.add_middleware(SecurityHeadersMiddleware)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (home.router, auth.router, account.router, orgs.router):
+    for router in (home.router, auth.router, account.router, orgs.router, cohort.router):
         app.include_router(router)
     app.include_router(vc_api_router)
+    app.include_router(catalog_pages.router)
     errors.install(app)
     return app

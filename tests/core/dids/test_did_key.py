@@ -12,7 +12,7 @@ from openler.core.dids import (
     public_key_from_vm,
     resolve_did_key,
 )
-from openler.core.errors import InvalidDidError
+from openler.core.errors import InvalidDidError, UnsupportedDidMethodError
 from openler.core.keys import generate_keypair
 
 ED_DID = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
@@ -77,3 +77,22 @@ def test_vm_with_unknown_fragment_is_not_found() -> None:
 def test_unsupported_method_is_invalid() -> None:
     with pytest.raises(InvalidDidError, match="unsupported DID method 'example'"):
         DidResolver().resolve("did:example:123")
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    ["did:example:123", "did:ion:EiAbc#key-1", "https://college.example/issuer#key-1", "x"],
+)
+def test_unsupported_methods_raise_their_own_subclass(identifier: str) -> None:
+    with pytest.raises(UnsupportedDidMethodError) as caught:
+        DidResolver().resolve(identifier)
+    assert isinstance(caught.value, InvalidDidError)  # callers catching the parent still work
+
+
+@pytest.mark.parametrize(
+    "vm_id", [ED_DID + "#other", "did:key:z1111#z1111", "did:example:123"]
+)
+def test_absent_or_malformed_is_not_called_unsupported(vm_id: str) -> None:
+    with pytest.raises(InvalidDidError) as caught:
+        DidResolver().resolve_verification_method(vm_id)
+    assert not isinstance(caught.value, UnsupportedDidMethodError)

@@ -1,9 +1,21 @@
 """Property tests: canonize() equals pyld's URDNA2015 output on generated OB 3.0
 and CLR 2.0 credentials (pyld is the reference; it is slow, hence the slow mark
-on the large run)."""
+on the large run).
+
+Literal escaping: RDFC-1.0 §4.4 escapes U+0008 as \\b, U+000C as \\f and the
+other controls (U+0000-U+001F, U+007F) as \\uXXXX; pyld writes them raw. The
+generated strings keep those characters (they are where bugs hide), so when
+pyld's output holds one, the reference is pyld's dataset re-read and
+canonicalized with the spec's escaping (escaping changes the hash of every
+quad it touches, hence possibly the blank node labels, so a textual
+substitution would not do). Our RDFC-1.0 is checked separately against the
+W3C suite; pyld still decides the dataset. Otherwise pyld's text is compared
+byte for byte.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -13,17 +25,23 @@ from pyld import jsonld
 
 from helpers import clr_credentials, ob3_credentials
 from openler.core.errors import CanonicalizationError
-from openler.core.jsonld import canonize, default_loader
+from openler.core.jsonld import canonize, canonize_quads, default_loader, parse_nquads
 from openler.core.jsonld.canon import _env
 from openler.core.jsonld.rdf_walk import document_quads
 
 QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 
+_ESCAPED_BY_SPEC_ONLY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def reference(document: dict[str, Any]) -> str:
-    return jsonld.normalize(document, {"algorithm": "URDNA2015",
+    text = jsonld.normalize(document, {"algorithm": "URDNA2015",
                                        "format": "application/n-quads",
                                        "documentLoader": default_loader()})
+    if _ESCAPED_BY_SPEC_ONLY.search(text) is None:
+        return text
+    return canonize_quads(parse_nquads(text))
 
 
 def check(document: dict[str, Any]) -> None:

@@ -4,12 +4,14 @@ fall back."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pyld import jsonld
 
 from helpers import OB_V3, VC_V2, ob3_example, ob3_proof_config
 from openler.core.errors import CanonicalizationError, ContextNotAllowedError
-from openler.core.jsonld import canonize, default_loader
+from openler.core.jsonld import canonize, canonize_quads, default_loader, parse_nquads
 from openler.core.jsonld.active_context import Unsupported
 from openler.core.jsonld.canon import _env
 from openler.core.jsonld.rdf_walk import document_quads
@@ -19,9 +21,14 @@ EX = {"ex": "https://example.org/vocab#", "xsd": "http://www.w3.org/2001/XMLSche
 
 
 def reference(document: dict) -> str:
-    return jsonld.normalize(document, {"algorithm": "URDNA2015",
+    """pyld's canonical form, with literals escaped as RDFC-1.0 §4.4 requires (pyld writes
+    U+0000-U+001F other than tab/newline/return, and U+007F, raw: see test_against_pyld)."""
+    text = jsonld.normalize(document, {"algorithm": "URDNA2015",
                                        "format": "application/n-quads",
                                        "documentLoader": default_loader()})
+    if re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text) is None:
+        return text
+    return canonize_quads(parse_nquads(text))
 
 
 def fast_path_handles(document: dict) -> bool:

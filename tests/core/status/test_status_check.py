@@ -333,3 +333,38 @@ def test_checking_does_not_touch_the_credential() -> None:
     before = copy.deepcopy(credential)
     check_status(credential, fetch_status_list=Publisher().fetch)
     assert credential == before
+
+
+def test_cached_list_records_its_issuer_and_is_checked_on_every_use() -> None:
+    publisher = Publisher()
+    cache = StatusListCache(ttl_seconds=600)
+    from_a = credential_with(status_entry(REVOCATION_URL, 3, "revocation"))
+    approve = lambda doc: True  # noqa: E731 - the proof itself is the pipeline's concern
+    [first] = check_status(from_a, fetch_status_list=publisher.fetch, cache=cache,
+                           verify_list_credential=approve, expected_issuer=ISSUER)
+    assert first.state == "ok"
+    cached = cache.get(REVOCATION_URL)
+    assert cached is not None and (cached.issuer, cached.verified) == (ISSUER, True)
+    from_b = {**from_a, "issuer": "https://other.example/issuers/9"}
+    [second] = check_status(from_b, fetch_status_list=publisher.fetch, cache=cache,
+                            verify_list_credential=approve,
+                            expected_issuer="https://other.example/issuers/9")
+    assert (second.state, second.code) == ("could_not_check", "status.list_unverified")
+    assert "not signed by the issuer" in second.message
+    assert publisher.fetches == [REVOCATION_URL]  # the cached entry was used, and refused
+    [again] = check_status(from_a, fetch_status_list=publisher.fetch, cache=cache,
+                           verify_list_credential=approve, expected_issuer=ISSUER)
+    assert again.state == "ok" and publisher.fetches == [REVOCATION_URL]
+
+
+def test_an_unverified_cached_list_is_verified_before_a_verifying_caller_trusts_it() -> None:
+    publisher = Publisher()
+    cache = StatusListCache(ttl_seconds=600)
+    credential = credential_with(status_entry(REVOCATION_URL, 3, "revocation"))
+    check_status(credential, fetch_status_list=publisher.fetch, cache=cache)
+    cached = cache.get(REVOCATION_URL)
+    assert cached is not None and not cached.verified
+    [refused] = check_status(credential, fetch_status_list=publisher.fetch, cache=cache,
+                             verify_list_credential=lambda doc: False)
+    assert refused.code == "status.list_unverified"
+    assert publisher.fetches == [REVOCATION_URL, REVOCATION_URL]

@@ -10,12 +10,19 @@ import pytest
 from verify_fixtures import NOW, Party, ob3_credential
 
 from openler.core.dids import DidResolver, FetchResponse
-from openler.core.errors import DidResolutionError, StatusListError, VerificationInputError
+from openler.core.errors import (
+    DidResolutionError,
+    InvalidDidError,
+    StatusListError,
+    UnsupportedDidMethodError,
+    VerificationInputError,
+)
 from openler.core.proofs import sign
 from openler.core.sdjwt import issue_sd_jwt_vc
 from openler.core.status import BitstringStatusList, StatusListCache, status_entry
 from openler.core.status import status_list_credential as make_list
 from openler.core.verify import VerificationContext, verify_any, verify_credential
+from openler.core.verify.checks import check_key_controlled
 from openler.core.verify.credential import CREDENTIAL_CHECKS
 
 LIST_URL = "https://issuer.example/status/1"
@@ -162,6 +169,50 @@ def test_status_list_unreachable_is_could_not_check(issuer: Party) -> None:
     assert no_fetcher.check("status").code == "status.unreachable"
 
 
+def test_cached_list_of_one_issuer_does_not_clear_another_issuers_credential(
+    issuer: Party,
+) -> None:
+    fetch, fetched = status_world(issuer)
+    ctx = VerificationContext(now=NOW, fetch_status_list=fetch, status_cache=StatusListCache())
+    own = signed(issuer, credentialStatus=status_entry(LIST_URL, 7, "revocation"))
+    assert verify_credential(own, ctx=ctx).check("status").code == "status.active"
+    other = Party()
+    foreign = signed(other, credentialStatus=status_entry(LIST_URL, 7, "revocation"))
+    status = verify_credential(foreign, ctx=ctx).check("status")
+    assert (status.status, status.code, status.could_not_check) == (
+        "skipped", "status.invalid", True)
+    assert "not signed by the issuer" in status.detail
+    assert fetched == [LIST_URL]  # refused from the cache, without a second fetch
+    assert verify_credential(own, ctx=ctx).check("status").code == "status.active"
+
+
+def test_list_claiming_the_issuer_but_signed_by_another_key_is_not_trusted(issuer: Party) -> None:
+    forger = Party()
+    forged = sign(
+        make_list(LIST_URL, issuer.did, "revocation", BitstringStatusList().encode(),
+                  datetime(2026, 1, 1, tzinfo=UTC)),
+        keypair=forger.keypair, verification_method=forger.vm, created="2026-01-01T00:00:00Z",
+    )
+    doc = signed(issuer, credentialStatus=status_entry(LIST_URL, 7, "revocation"))
+    ctx = VerificationContext(now=NOW, fetch_status_list={LIST_URL: forged}.__getitem__,
+                              status_cache=StatusListCache())
+    status = verify_credential(doc, ctx=ctx).check("status")
+    assert (status.code, status.could_not_check) == ("status.invalid", True)
+    assert status.detail.startswith("status.list_unverified")
+
+
+def test_a_proof_given_as_a_one_element_list_verifies(issuer: Party,
+                                                      ctx: VerificationContext) -> None:
+    single = signed(issuer)
+    as_list = {**single, "proof": [single["proof"]]}
+    result = verify_credential(as_list, ctx=ctx)
+    assert result.verified, result.to_dict()
+    assert [c.code for c in result.checks][:4] == [
+        "format.ok", "schema.ok", "proof.valid", "issuer.key_controlled"]
+    tampered = {**as_list, "name": "Welding II"}
+    assert verify_credential(tampered, ctx=ctx).check("proof").code == "proof.changed"
+
+
 def test_status_list_signed_by_someone_else_is_not_trusted(issuer: Party) -> None:
     fetch, _ = status_world(Party(), revoked=None)
     doc = signed(issuer, credentialStatus=status_entry(LIST_URL, 7, "revocation"))
@@ -228,3 +279,35 @@ def test_issuer_with_an_unsupported_did_method_could_not_check(issuer: Party,
     key = result.check("issuer_key")
     assert (key.status, key.code, key.could_not_check) == ("skipped", "issuer.unresolvable", True)
     assert result.outcome == "incomplete"
+
+
+class _RaisingResolver:
+    """A resolver whose every lookup fails with one given error."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def resolve_verification_method(self, vm_id: str) -> Any:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code", "could_not_check"),
+    [
+        # the type decides, not the wording of the reason
+        (UnsupportedDidMethodError("did:zz:1", "no resolver here"), "skipped",
+         "issuer.unresolvable", True),
+        (InvalidDidError("did:zz:1", "unsupported DID method 'zz'"), "failed",
+         "issuer.key_not_controlled", False),
+        (DidResolutionError("did:web:down.example", "timed out"), "skipped",
+         "issuer.unresolvable", True),
+    ],
+)
+def test_issuer_key_check_tells_unsupported_from_absent_by_type(
+    signed_ob3: dict, error: Exception, status: str, code: str, could_not_check: bool
+) -> None:
+    ctx = VerificationContext(now=NOW, resolver=_RaisingResolver(error))
+    key = check_key_controlled(signed_ob3, ctx, party="issuer", purpose="assertionMethod",
+                               name="issuer_key", ok_code="issuer.key_controlled",
+                               bad_code="issuer.key_not_controlled")
+    assert (key.status, key.code, key.could_not_check) == (status, code, could_not_check)

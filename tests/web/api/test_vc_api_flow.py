@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import copy
+import json
 
+from helpers import shared_dir
 from openler.core.dids import did_web_to_url
+from openler.core.schema import validate
 from openler.issuer import keys, service
 from openler.issuer.keys import KeyVault
 from openler.issuer.models import PublicBase
@@ -221,6 +224,9 @@ def test_open_badge_gets_one_revocation_entry_and_verifies(
 ):
     vc = issue(client, issuer_org, ob_credential)
     assert isinstance(vc["credentialStatus"], dict)  # the OB 3.0 schema allows one object
+    assert isinstance(vc["proof"], list) and len(vc["proof"]) == 1  # the schema wants an array
+    assert vc["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert validate(vc) == []  # the official OB 3.0 schema, as published
     assert vc["credentialStatus"]["statusPurpose"] == "revocation"
     assert vc["issuer"] == {
         "id": BASE.org_did(issuer_org.org_id),
@@ -243,6 +249,27 @@ def test_open_badge_gets_one_revocation_entry_and_verifies(
     assert check(verify(client, vc), "status")["code"] == "status.revoked"
 
 
+def test_clr_is_issued_with_a_proof_list_and_verifies(client, issuer_org):
+    clr = json.loads((shared_dir() / "vectors/ob3/clrv2p0/credential.json").read_text("utf-8"))
+    clr.pop("id")
+    clr["issuer"] = {k: v for k, v in clr["issuer"].items() if k != "id"}
+    vc = issue(client, issuer_org, clr)
+    assert isinstance(vc["proof"], list) and len(vc["proof"]) == 1
+    assert isinstance(vc["credentialStatus"], dict)
+    assert vc["credentialStatus"]["statusPurpose"] == "revocation"
+    assert validate(vc) == []
+    body = verify(client, vc)
+    assert body["verified"] is True, body
+    assert check(body, "schema")["status"] == "passed"
+    tampered = {**vc, "name": "Another Transcript"}
+    assert check(verify(client, tampered), "proof")["code"] == "proof.changed"
+
+
+def test_plain_credentials_keep_a_single_proof_object(client, issuer_org, credential):
+    vc = issue(client, issuer_org, credential)
+    assert isinstance(vc["proof"], dict)
+
+
 def test_claims_the_proof_would_not_cover_are_refused(client, issuer_org, credential):
     credential["@context"] = ["https://www.w3.org/ns/credentials/v2"]  # no @vocab: grade drops
     response = client.post(
@@ -261,6 +288,16 @@ def test_full_open_badge_example_issues_and_verifies(client, issuer_org):
     badge.pop("proof", None)
     badge.pop("credentialStatus")
     badge["issuer"] = {k: v for k, v in badge["issuer"].items() if k != "id"}
+    # The credentialSchema type 1EdTechJsonSchemaValidator2019 is defined only by the OB 3.0
+    # extensions context (the spec's complete example lists it): without it the type would
+    # be a relative IRI the proof does not cover, which safe mode refuses.
+    undefined = client.post(
+        "/credentials/issue", json={"credential": badge}, headers=issuer_org.headers
+    )
+    assert undefined.status_code == 400
+    assert undefined.json()["error"] == "undefined_terms"
+    assert "$.credentialSchema[0].type" in undefined.json()["message"]
+    badge["@context"] = [*badge["@context"], "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"]
     refused = client.post(
         "/credentials/issue", json={"credential": badge}, headers=issuer_org.headers
     )

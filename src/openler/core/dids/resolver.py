@@ -8,6 +8,8 @@ the method's ``controller`` must be the document that lists it).
 did:key is answered offline; did:web goes through the injected Fetcher.
 Controller documents that are not DIDs (an issuer's https profile holding
 its keys, as in Open Badges examples) can be supplied as ``documents``.
+Any other method or scheme raises UnsupportedDidMethodError (an
+InvalidDidError subclass), so callers can tell "unsupported" from "absent".
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from openler.core.dids.key import resolve_did_key
 from openler.core.dids.ports import Fetcher
 from openler.core.dids.web import PREFIX as WEB_PREFIX
 from openler.core.dids.web import resolve_did_web
-from openler.core.errors import DidResolutionError, InvalidDidError
+from openler.core.errors import DidResolutionError, InvalidDidError, UnsupportedDidMethodError
 
 
 class DidResolver:
@@ -52,7 +54,7 @@ class DidResolver:
         if not bare.startswith(WEB_PREFIX):
             method = bare.split(":")[1] if bare.startswith("did:") and bare.count(":") >= 2 else None
             reason = f"unsupported DID method {method!r}" if method else "not a DID we can resolve"
-            raise InvalidDidError(did, reason)
+            raise UnsupportedDidMethodError(did, reason)
         hit = self._cache.get(bare)
         now = self._clock()
         if hit is not None and hit[0] > now:

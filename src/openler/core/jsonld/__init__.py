@@ -14,11 +14,15 @@ __all__ = [
 ]
 
 
-def canonize(document: dict, *, loader: DocumentLoader | None = None) -> str:
-    """Canonical N-Quads (RDFC-1.0) of a JSON-LD document: what proofs hash."""
+def canonize(document: dict, *, loader: DocumentLoader | None = None,
+             safe: bool = False) -> str:
+    """Canonical N-Quads (RDFC-1.0) of a JSON-LD document: what proofs hash.
+
+    ``safe=True`` raises UnsafeDataError when processing would drop data.
+    """
     from openler.core.jsonld.canon import canonize as _canonize
 
-    return _canonize(document, loader=loader)
+    return _canonize(document, loader=loader, safe=safe)
 
 
 def canonize_quads(quads, *, hash_name: str = "sha256", max_work: int | None = None) -> str:
@@ -28,11 +32,11 @@ def canonize_quads(quads, *, hash_name: str = "sha256", max_work: int | None = N
     return _canonize_quads(quads, hash_name=hash_name, max_work=max_work)
 
 
-def to_rdf(document: dict, *, loader: DocumentLoader | None = None) -> list:
+def to_rdf(document: dict, *, loader: DocumentLoader | None = None, safe: bool = False) -> list:
     """The RDF dataset (quads of N-Quads terms) of a JSON-LD document."""
     from openler.core.jsonld.canon import to_rdf as _to_rdf
 
-    return _to_rdf(document, loader=loader)
+    return _to_rdf(document, loader=loader, safe=safe)
 
 
 def parse_nquads(text: str) -> list:

@@ -107,7 +107,7 @@ class Ctx:
     """One active context with memo tables for the lookups expansion makes."""
 
     __slots__ = ("env", "raw", "mappings", "has_prev", "_prev", "_terms", "_vocab", "_children",
-                 "_typed", "plans", "typed_plans")
+                 "_typed", "plans", "typed_plans", "_relative", "relative_types")
 
     def __init__(self, env: Env, raw: Any) -> None:
         self.env = env
@@ -121,6 +121,8 @@ class Ctx:
         self._typed: dict[tuple[str, ...], Ctx] = {}
         self.plans: dict[tuple[str, ...], Any] = {}
         self.typed_plans: dict[Any, Any] = {}
+        self._relative: tuple[dict[str, bool], dict[str, bool]] = ({}, {})  # safe mode: id, vocab
+        self.relative_types: set[str] = set()  # type values type_term resolved via the base
 
     # -- context processing ---------------------------------------------------
     def process(self, local: Any, *, override_protected: bool = False,
@@ -203,8 +205,27 @@ class Ctx:
                 raise Unsupported("type expands to null")
             if not iri.startswith("_:"):
                 iri = "<" + iri + ">" if is_absolute(iri) else ""
+            if self.relative(value, True):
+                if len(self.relative_types) > _MAX_MEMO:
+                    self.relative_types.clear()
+                    self._vocab.clear()  # keep the two in step: memo misses refill both
+                self.relative_types.add(value)
             hit = iri
             self._vocab[key] = hit
+        return hit
+
+    def relative(self, value: str, vocab: bool = False) -> bool:
+        """Whether ``value`` only becomes an IRI through the (default) base: safe mode's
+        "relative @id / @type reference" (memoized)."""
+        memo = self._relative[vocab]
+        hit = memo.get(value)
+        if hit is None:
+            iri = self.env.processor._expand_iri(self.raw, value, vocab=vocab)
+            hit = not (isinstance(iri, str) and (iri[:1] == "@" or iri.startswith("_:")
+                                                 or is_absolute(iri)))
+            if len(memo) > _MAX_MEMO:
+                memo.clear()
+            memo[value] = hit
         return hit
 
     def id_iri(self, value: str) -> Any:

@@ -1,23 +1,32 @@
-"""Canonical N-Quads of JSON-LD credentials (RDFC-1.0 over JSON-LD 1.1 toRdf),
+r"""Canonical N-Quads of JSON-LD credentials (RDFC-1.0 over JSON-LD 1.1 toRdf),
 as Data Integrity ``*-rdfc-*`` cryptosuites hash them (VC Data Integrity §4,
 RDFC-1.0 §4.4).
 
 ``canonize`` walks the document once with cached contexts (``to_rdf``) and
 canonicalizes the quads (``rdfc10``). A construct the fast walker does not
-support falls back to pyld, whose output it matches byte for byte; pyld is
-therefore a runtime dependency.
+support falls back to pyld, whose dataset it matches; pyld is therefore a
+runtime dependency.
+
+Literals are escaped as RDFC-1.0 §4.4 (canonical N-Quads) requires: ``\b``,
+``\f``, ``\t``, ``\n``, ``\r``, ``\"``, ``\\`` and ``\uXXXX`` (uppercase hex) for the
+other controls U+0000-U+001F and U+007F. pyld escapes only five of those, so
+its output is re-escaped and canonicalized here when it is used.
+
+``safe=True`` (VC Data Integrity "safe mode", see ``safe_mode.py``) raises
+UnsafeDataError instead of silently dropping data.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from openler.core.errors import CanonicalizationError, CoreError
+from openler.core.errors import CanonicalizationError, CoreError, UnsafeDataError
 from openler.core.jsonld import rdfc10
-from openler.core.jsonld.active_context import Env, Unsupported
+from openler.core.jsonld.active_context import Env
 from openler.core.jsonld.loader import DocumentLoader, default_loader
-from openler.core.jsonld.nquads import Quad, escape_pyld, parse_nquads
+from openler.core.jsonld.nquads import Quad, parse_nquads
 from openler.core.jsonld.rdf_walk import document_quads
+from openler.core.jsonld.safe_mode import fallback_events, raise_if_unsafe
 
 _ENVS: dict[int, tuple[Any, Env]] = {}
 
@@ -50,13 +59,19 @@ def _core_cause(error: BaseException) -> CoreError | None:
     return None
 
 
-def _pyld_quads_fallback(document: Any, env: Env) -> str:
+def _pyld_quads(document: Any, env: Env, safe: bool) -> list[Quad]:
+    """pyld's dataset for what the fast walker does not handle (spec-escaped literals)."""
     from pyld import jsonld
 
+    options = {"documentLoader": env.loader, "contextResolver": env.options["contextResolver"]}
     try:
-        return jsonld.normalize(document, {
-            "algorithm": "URDNA2015", "format": "application/n-quads",
-            "documentLoader": env.loader, "contextResolver": env.options["contextResolver"]})
+        if safe:
+            items = fallback_events(document, options)
+            if items:
+                raise UnsafeDataError(items)
+        text = jsonld.to_rdf(document, {**options, "format": "application/n-quads"})
+    except CoreError:
+        raise
     except Exception as error:
         cause = _core_cause(error)
         if cause is not None:
@@ -68,37 +83,36 @@ def _pyld_quads_fallback(document: Any, env: Env) -> str:
         if inner is not None:
             reason = getattr(inner, "code", reason)
         raise CanonicalizationError(f"JSON-LD document cannot be canonicalized: {reason}") from error
+    return parse_nquads(text)
 
 
-def to_rdf(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> list[Quad]:
+def to_rdf(document: dict[str, Any], *, loader: DocumentLoader | None = None,
+           safe: bool = False) -> list[Quad]:
     """The document's RDF dataset as quads of N-Quads terms (blank labels arbitrary)."""
     env = _env(loader or default_loader())
+    events: list[Any] | None = [] if safe else None
     try:
-        return document_quads(env.root, document)
-    except Unsupported:
-        return parse_nquads(_pyld_quads_fallback(document, env), escape=escape_pyld)
-    except CoreError:
-        raise
-    except Exception as error:
-        cause = _core_cause(error)
-        if cause is not None:
-            raise cause from error
-        return parse_nquads(_pyld_quads_fallback(document, env), escape=escape_pyld)
-
-
-def canonize(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> str:
-    """Canonical N-Quads (RDFC-1.0) of ``document``: the bytes a proof signs."""
-    env = _env(loader or default_loader())
-    try:
-        quads = document_quads(env.root, document)
+        quads = document_quads(env.root, document, events)
     except CoreError:
         raise
     except Exception as error:  # Unsupported, or pyld rejecting a context: let pyld decide
         cause = _core_cause(error)
         if cause is not None:
             raise cause from error
-        return _pyld_quads_fallback(document, env)
-    return rdfc10.canonicalize(quads)
+        return _pyld_quads(document, env, safe)
+    if events:
+        raise_if_unsafe(document, events)
+    return quads
+
+
+def canonize(document: dict[str, Any], *, loader: DocumentLoader | None = None,
+             safe: bool = False) -> str:
+    """Canonical N-Quads (RDFC-1.0) of ``document``: the bytes a proof signs.
+
+    With ``safe`` it raises UnsafeDataError rather than leave out data the
+    document carries (undefined terms, relative IRIs...).
+    """
+    return rdfc10.canonicalize(to_rdf(document, loader=loader, safe=safe))
 
 
 def canonize_quads(quads: list[Quad] | str, *, hash_name: str = "sha256",

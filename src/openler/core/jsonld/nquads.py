@@ -47,7 +47,7 @@ def escape_spec(value: str) -> str:
     return _SPEC_SPECIAL.sub(_spec_char, value)
 
 
-def literal(lexical: str, datatype: str, language: str | None, escape=escape_pyld) -> str:
+def literal(lexical: str, datatype: str, language: str | None, escape=escape_spec) -> str:
     """The N-Quads spelling of a literal (xsd:string and langString datatypes implied)."""
     text = '"' + escape(lexical) + '"'
     if datatype == RDF_LANGSTRING:
@@ -92,7 +92,7 @@ def _unescape_literal(text: str) -> str:
 def parse_nquads(text: str, *, escape=escape_spec) -> list[Quad]:
     """Parse N-Quads into quads with canonical term spellings; duplicates are dropped."""
     quads: dict[Quad, None] = {}
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(text.split("\n"), 1):  # not splitlines(): \f, \x1c... are data
         line = raw.strip()
         if not line or line.startswith("#"):
             continue

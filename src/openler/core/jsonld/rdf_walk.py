@@ -8,10 +8,15 @@ where they occur. Blank node labels are arbitrary here (canonicalization
 relabels them). Every decision mirrors pyld's expansion so the dataset is the
 same; constructs outside what credentials use raise ``Unsupported`` and the
 caller falls back to pyld.
+
+Safe mode (``Walker(safe=True)``): where the walker already skips something
+that carries data, it also records an event ``(code, holder, key, value)``;
+``safe_mode.py`` lists the events and turns them into JSON paths.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from c14n.Canonicalize import canonicalize as _jcs
@@ -23,7 +28,7 @@ from openler.core.jsonld.nquads import (
     XSD,
     XSD_STRING,
     Quad,
-    escape_pyld,
+    escape_spec,
     literal,
 )
 
@@ -38,6 +43,8 @@ XSD_INTEGER = XSD + "integer"
 _NO_TERM = Term(None, frozenset(), None, None, None, False, None)
 _MAPS = frozenset({"@language", "@index", "@id", "@type"})
 _OK_VALUE_KEYS = frozenset({"@value", "@type", "@language", "@direction", "@index"})
+_LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
+Event = tuple[str, Any, Any, Any]  # (code, holder dict or None, key, value)
 
 
 class _List(list):
@@ -80,13 +87,22 @@ def to_literal(value: Any, datatype: str | None, language: str | None) -> str:
 class Walker:
     """Expands one document and collects its quads."""
 
-    __slots__ = ("out", "repeats", "labels", "count")
+    __slots__ = ("out", "repeats", "labels", "count", "events")
 
-    def __init__(self) -> None:
+    def __init__(self, safe: bool = False) -> None:
         self.out: list[Quad] = []
         self.repeats: list[Quad] = []
         self.labels: dict[str, str] = {}
         self.count = 0
+        self.events: list[Event] | None = [] if safe else None
+
+    def unsafe(self, code: str, holder: Any, key: Any, value: Any = None) -> None:
+        """Record data that processing drops (only called in safe mode)."""
+        self.events.append((code, holder, key, value))  # type: ignore[union-attr]
+
+    def dropped_keys(self, element: dict[str, Any], plan: Plan) -> None:
+        for key, code in plan.dropped:
+            self.unsafe(code, element, key)
 
     def blank(self) -> str:
         self.count += 1
@@ -124,6 +140,8 @@ class Walker:
                                           default_id))
             return result
         if not inside_list and (prop is None or ctx.term(prop).iri == "@graph"):
+            if self.events is not None:
+                self.unsafe("free-floating scalar", None, prop, element)
             return []
         return [self.scalar(ctx, prop, element)]
 
@@ -133,10 +151,13 @@ class Walker:
             raise Unsupported("scalar under a keyword")
         type_ = term.type
         if isinstance(value, str):
-            if type_ == "@id":
-                return self.node_term(ctx.id_iri(value))
-            if type_ == "@vocab":
-                return self.node_term(ctx.type_iri(value))
+            if type_ == "@id" or type_ == "@vocab":
+                vocab = type_ == "@vocab"
+                obj = self.node_term(ctx.type_iri(value) if vocab else ctx.id_iri(value))
+                if self.events is not None and (not obj or (
+                        ctx.relative(value, True) if vocab else not is_absolute(value))):
+                    self.unsafe("relative @id reference", None, prop, value)
+                return obj
             if type_ is None or type_ == "@none":
                 return to_literal(value, None, term.language)
         if type_ is None or type_ in ("@id", "@vocab", "@none"):
@@ -202,13 +223,20 @@ class Walker:
         if pterm.scoped is not None:
             ctx = ctx.process(pterm.scoped, override_protected=True, stable=True)
         ctx, tsc, plan = self.prepare(ctx, element)
+        events = self.events
+        if events is not None and plan.dropped:
+            self.dropped_keys(element, plan)
         keywords = plan.keywords
         if keywords:
             top = not inside_list and (prop is None or exp_prop == "@graph")
             if "@value" in keywords:
                 result = self.value_object(ctx, tsc, element, plan)
+                if top and events is not None and result:
+                    self.unsafe("object with only @value", element, None)
                 return [] if top else result
             if "@list" in keywords or "@set" in keywords:
+                if top and events is not None and "@list" in keywords:
+                    self.unsafe("object with only @list", element, None)
                 return self.list_or_set(ctx, prop, exp_prop, element, plan.entries, graph, top)
             if top and prop is None and "@graph" in keywords and "@id" not in keywords:
                 # pyld unwraps a top-level object holding only @graph into the default graph
@@ -228,6 +256,13 @@ class Walker:
             if iri is None:
                 raise Unsupported("@id expands to null")
         subject = self.blank() if iri is None else self.node_term(iri)
+        if events is not None:
+            if not subject or (plan.id_key is not None and not is_absolute(element[plan.id_key])):
+                self.unsafe("relative @id reference", element, plan.id_key,
+                            element[plan.id_key] if plan.id_key is not None else iri)
+            elif not inside_list and (prop is None or exp_prop == "@graph") and len(
+                    plan.entries) == 1 and plan.entries[0][2] == 2:
+                self.unsafe("object with only @id", element, None)
         self.node_body(ctx, tsc, prop, element, plan.entries, subject, graph)
         return [subject]
 
@@ -252,6 +287,8 @@ class Walker:
                             obj = self.node_term(obj)
                         if obj:
                             out.append((subject, RDF_TYPE, obj, graph))
+                        if self.events is not None and (not obj or t in tsc.relative_types):
+                            self.unsafe("relative @type reference", element, key, t)
                     continue
                 if code == 2:
                     continue
@@ -287,15 +324,16 @@ class Walker:
                     cls = item.__class__
                     if cls is str:
                         if kind == 0:
-                            if ('"' in item or "\\" in item or "\n" in item or "\r" in item
-                                    or "\t" in item):
-                                item = escape_pyld(item)
+                            if not item.isprintable() or '"' in item or "\\" in item:
+                                item = escape_spec(item)
                             if predicate is not None:
                                 out.append((subject, predicate,
                                             '"' + item + '"' + vterm.suffix, graph))
                             continue
                         if kind == 1:
                             obj = self.node_term(term_ctx.id_iri(item))
+                            if self.events is not None and (not obj or not is_absolute(item)):
+                                self.unsafe("relative @id reference", element, key, item)
                         else:
                             obj = self.scalar(term_ctx, key, item)
                         if predicate is not None and obj:
@@ -327,6 +365,8 @@ class Walker:
                     if not isinstance(nested, dict):
                         raise Unsupported("@nest value")
                     nctx, ntsc, nplan = self.prepare(nest_ctx, nested)
+                    if self.events is not None and nplan.dropped:
+                        self.dropped_keys(nested, nplan)
                     if nplan.keywords & {"@value", "@id", "@list", "@set", "@graph"}:
                         raise Unsupported("keyword inside @nest")
                     self.node_body(nctx, ntsc, prop, nested, nplan.entries, subject, graph)
@@ -427,11 +467,15 @@ class Walker:
         if isinstance(value, dict | list):
             raise Unsupported("structured @value")
         if value is None:
+            if self.events is not None:
+                self.unsafe("null @value value", element, None)
             return []
         language = found.get("@language")
         if language is not None:
             if not isinstance(language, str) or not isinstance(value, str) or datatype:
                 raise Unsupported("value object @language")
+            if self.events is not None and _LANGUAGE.match(language) is None:
+                self.unsafe("invalid @language value", element, None, language)
             language = language.lower()
         return [to_literal(value, datatype, language)]
 
@@ -486,10 +530,12 @@ def _strings(value: Any) -> list[str]:
 class Plan:
     """How to read a node's keys in one active context (computed once per key set)."""
 
-    __slots__ = ("entries", "keywords", "type_keys", "id_key")
+    __slots__ = ("entries", "keywords", "type_keys", "id_key", "dropped")
 
     def __init__(self, entries: list[tuple[str, Term, int]], keywords: frozenset[str],
-                 type_keys: list[str], id_key: str | None) -> None:
+                 type_keys: list[str], id_key: str | None,
+                 dropped: tuple[tuple[str, str], ...]) -> None:
+        self.dropped = dropped  # keys processing ignores (safe mode reports them)
         self.entries = entries
         self.keywords = keywords
         self.type_keys = type_keys
@@ -503,13 +549,17 @@ def _plan(ctx: Ctx, element: dict[str, Any], keys: tuple[str, ...]) -> Plan:
     keywords = []
     type_keys = []
     id_key = None
+    dropped = []
     for key in sorted(element):
         if key == "@context":
             continue
         term = ctx.term(key)
         iri = term.iri
         if iri is None:
+            dropped.append((key, "invalid property"))
             continue
+        if term.pred is None and iri[0] != "@":
+            dropped.append((key, "blank node predicate"))
         code = 0
         if iri[0] == "@":
             keywords.append(iri)
@@ -525,16 +575,19 @@ def _plan(ctx: Ctx, element: dict[str, Any], keys: tuple[str, ...]) -> Plan:
     single = [k for k in keywords if k not in ("@type", "@included")]
     if len(single) != len(set(single)):
         raise Unsupported("colliding keywords")
-    plan = Plan(entries, frozenset(keywords), type_keys, id_key)
+    plan = Plan(entries, frozenset(keywords), type_keys, id_key, tuple(dropped))
     if len(ctx.plans) < 4096:
         ctx.plans[keys] = plan
     return plan
 
 
-def document_quads(root: Ctx, document: Any) -> list[Quad]:
-    """The RDF dataset of a JSON-LD document as pyld's toRdf produces it (deduplicated)."""
+def document_quads(root: Ctx, document: Any, events: list[Event] | None = None) -> list[Quad]:
+    """The RDF dataset of a JSON-LD document as pyld's toRdf produces it (deduplicated);
+    with ``events`` given (safe mode), what processing drops is appended to it."""
     if not isinstance(document, dict):
         raise Unsupported("top-level array")
-    walker = Walker()
+    walker = Walker(events is not None)
     walker.expand(root, None, document, None)
+    if events is not None:
+        events += walker.events  # type: ignore[operator]
     return list(dict.fromkeys(walker.out)) + walker.repeats

@@ -5,6 +5,10 @@ Suites): a suite names its transformation (canonicalization), hashing, proof
 serialization (sign) and proof verification. The RDFC suites share the shape
 hashData = H(canonical proof config) || H(canonical document); only the key
 algorithm and hash differ, so each suite module just fills this record.
+
+The document is transformed in JSON-LD "safe mode" (VC Data Integrity 1.0
+section 4): data that would not reach the signed RDF (an undefined term, a
+relative type or id) raises UnsafeDataError instead of going unsigned.
 """
 
 from __future__ import annotations
@@ -29,10 +33,13 @@ class Cryptosuite:
     canonize_config: Callable[..., str]
 
     def hash_data(self, proof_config: dict[str, Any], document: dict[str, Any], *,
-                  loader: DocumentLoader | None) -> bytes:
-        """H(canonical proof config) || H(canonical document): the bytes that are signed."""
+                  loader: DocumentLoader | None, safe: bool = True) -> bytes:
+        """H(canonical proof config) || H(canonical document): the bytes that are signed.
+
+        Raises UnsafeDataError (``safe``) when the document holds data the hash would miss.
+        """
         config_hash = self.hash(self.canonize_config(proof_config, loader=loader).encode())
-        doc_hash = self.hash(self.transform(document, loader=loader).encode())
+        doc_hash = self.hash(self.transform(document, loader=loader, safe=safe).encode())
         return config_hash + doc_hash
 
     def sign(self, keypair: KeyPair, hash_data: bytes) -> bytes:
@@ -44,9 +51,10 @@ class Cryptosuite:
         return public_key.verify(hash_data, signature)
 
 
-def rdfc_transform(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> str:
+def rdfc_transform(document: dict[str, Any], *, loader: DocumentLoader | None = None,
+                   safe: bool = True) -> str:
     """Transformation for the *-rdfc-* suites: RDFC-1.0 canonical N-Quads."""
-    return canonize(document, loader=loader)
+    return canonize(document, loader=loader, safe=safe)
 
 
 def rdfc_suite(name: str, key_algorithm: str, hash_fn: Callable[[bytes], bytes]) -> Cryptosuite:

@@ -6,6 +6,10 @@ over the document without any proof), 2.2 (Proof Purposes: the method must
 be listed under the purpose in its controller document); vc-di-eddsa 3.3 and
 vc-di-ecdsa 3.2 for the suite steps (see ``cryptosuite.py``).
 
+Both run JSON-LD in safe mode (section 4): signing refuses, and verification
+reports ``proof.unsigned_data`` for, data that would be left out of the
+signed RDF (e.g. a property no context defines, added next to a valid proof).
+
 Verification never raises for a bad, tampered or unresolvable document: it
 returns a ProofCheck. When a check could not run (the key's document could
 not be fetched, a context is unknown to the strict loader) the result is
@@ -27,6 +31,7 @@ from openler.core.errors import (
     InvalidDidError,
     KeyMaterialError,
     ProofOptionsError,
+    UnsafeDataError,
 )
 from openler.core.jsonld import DocumentLoader
 from openler.core.keys.multibase import multibase_decode, multibase_encode
@@ -62,8 +67,10 @@ def sign(document: Mapping[str, Any], *, keypair: KeyPair, verification_method: 
          clock: Callable[[], datetime] | None = None) -> dict[str, Any]:
     """A new document with a Data Integrity proof added (existing proofs are kept as a set).
 
-    Raises ProofOptionsError for an unknown cryptosuite or a bad date, and
-    KeyMaterialError when the key does not fit the cryptosuite.
+    Raises ProofOptionsError for an unknown cryptosuite or a bad date,
+    KeyMaterialError when the key does not fit the cryptosuite, and
+    UnsafeDataError (its ``paths`` name them) when the document holds data the
+    proof would not cover: undefined terms, relative types or ids (safe mode).
     """
     suite = get_cryptosuite(cryptosuite)
     if suite is None:
@@ -208,6 +215,8 @@ def _verify_one(proof: Any, unsecured: dict[str, Any], ctx: _Context) -> ProofCh
     config = proof_config(proof, context)
     try:
         hash_data = suite.hash_data(config, unsecured, loader=ctx.loader)
+    except UnsafeDataError as exc:
+        return _unsafe_outcome(exc, suite, public_key, signature, config, unsecured, ctx, info)
     except Exception as exc:  # canonicalizers wrap loader errors in their own types
         cause = _root_cause(exc)
         could_not = isinstance(cause, DocumentLoaderError | CanonicalizationError)
@@ -225,6 +234,25 @@ def _verify_one(proof: Any, unsecured: dict[str, Any], ctx: _Context) -> ProofCh
                           f"The key belongs to {controller!r}, not the {party_prop} {party!r}.",
                           **info)
     return ProofCheck(ok=True, code=_OK.code, detail=_OK.detail, **info)  # type: ignore[arg-type]
+
+
+def _unsafe_outcome(exc: UnsafeDataError, suite: Any, public_key: Any, signature: bytes,
+                    config: dict[str, Any], unsecured: dict[str, Any], ctx: _Context,
+                    info: dict[str, Any]) -> ProofCheck:
+    """Data the proof does not cover: "changed" if the signature fails even over what is
+    covered (e.g. a type was altered), else "unsigned data" (e.g. a property was added)."""
+    try:
+        covered = suite.hash_data(config, unsecured, loader=ctx.loader, safe=False)
+    except Exception:  # noqa: BLE001 - the unsafe finding is the answer then
+        covered = None
+    if covered is not None and not suite.verify(public_key, covered, signature):
+        return failed("proof.signature_invalid",
+                      "The signature does not match: the document was changed after signing.",
+                      **info)
+    return failed("proof.unsigned_data",
+                  "The document holds data the proof does not cover: "
+                  + ", ".join(f"{path} ({event})" for path, event, _ in exc.items) + ".",
+                  **info)
 
 
 def _root_cause(exc: BaseException) -> BaseException:

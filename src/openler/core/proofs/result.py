@@ -19,6 +19,8 @@ Codes:
     proof.vm_not_authorized     key not listed for the purpose, or its controller is
                                 not the credential's issuer / presentation's holder
     proof.cannot_canonicalize   canonicalization failed (e.g. unknown context)
+    proof.unsigned_data         the document holds data the signature does not cover
+                                (undefined terms, relative types/ids: safe mode)
     proof.signature_invalid     the signature does not match: changed after signing
 """
 

@@ -11,7 +11,11 @@ A list that cannot be fetched, verified or decoded is reported as
 ``could_not_check`` with a reason code, never raised: status is one check of
 many and the verifier decides what "could not check" means for the user.
 Signature checking of the list credential is the verification pipeline's job;
-pass it in as ``verify_list_credential``.
+pass it in as ``verify_list_credential`` (it must check that the proof's key
+belongs to the list's own ``issuer``). A cached list remembers that issuer and
+whether it was verified, and ``expected_issuer`` is compared with it on every
+use, cached or not: a list signed by one issuer never vouches for another
+issuer's credential that happens to point at the same URL.
 """
 
 from __future__ import annotations
@@ -55,11 +59,17 @@ class StatusResult:
 
 @dataclass(frozen=True, slots=True)
 class CachedList:
-    """A fetched, verified and decoded status list credential."""
+    """A fetched and decoded status list credential, with who issued it.
+
+    ``issuer`` is the list credential's issuer id; ``verified`` says whether
+    ``verify_list_credential`` accepted its proof (so ``issuer`` is the signer).
+    """
 
     credential: dict[str, Any]
     bits: BitstringStatusList
     expires_at: float
+    issuer: str | None = None
+    verified: bool = False
 
 
 class StatusListCache:
@@ -82,13 +92,15 @@ class StatusListCache:
             return None
         return entry
 
-    def put(self, url: str, credential: dict[str, Any], bits: BitstringStatusList) -> CachedList:
+    def put(self, url: str, credential: dict[str, Any], bits: BitstringStatusList, *,
+            verified: bool = False) -> CachedList:
         """Remember a list, for the cache TTL or the list's own shorter ``ttl``."""
         ttl = self._ttl
         list_ttl = _subject(credential).get("ttl")
         if isinstance(list_ttl, (int, float)) and not isinstance(list_ttl, bool) and list_ttl >= 0:
             ttl = min(ttl, list_ttl / 1000.0)
-        entry = CachedList(credential, bits, self._clock() + ttl)
+        entry = CachedList(credential, bits, self._clock() + ttl, _issuer_id(credential),
+                           verified)
         self._entries[url] = entry
         return entry
 
@@ -111,6 +123,13 @@ def _subject(credential: dict[str, Any]) -> dict[str, Any]:
     return subject if isinstance(subject, dict) else {}
 
 
+def _issuer_id(credential: dict[str, Any]) -> str | None:
+    issuer = credential.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -123,20 +142,21 @@ def check_status(
     fetch_status_list: Callable[[str], dict[str, Any]],
     cache: StatusListCache | None = None,
     verify_list_credential: Callable[[dict[str, Any]], bool] | None = None,
+    expected_issuer: str | None = None,
     now: datetime | None = None,
 ) -> list[StatusResult]:
     """The status of each credentialStatus entry (empty list when the credential has none).
 
     ``fetch_status_list(url)`` returns the list credential as JSON or raises;
-    ``verify_list_credential(doc)`` returns whether its proof verifies;
-    ``now``, when given, also checks the list credential's validity period.
+    ``verify_list_credential(doc)`` returns whether its proof verifies (by a key of
+    the list's issuer); ``expected_issuer``, when given, must be that issuer (the
+    credential's own); ``now``, when given, also checks the list's validity period.
     """
+    load = _Loader(fetch_status_list, cache, verify_list_credential, expected_issuer)
     results: list[StatusResult] = []
     for entry in _as_list(credential.get("credentialStatus")):
         try:
-            results.append(
-                _check_entry(entry, fetch_status_list, cache, verify_list_credential, now)
-            )
+            results.append(_check_entry(entry, load, now))
         except _CouldNotCheck as problem:
             results.append(
                 StatusResult(
@@ -152,13 +172,7 @@ def check_status(
     return results
 
 
-def _check_entry(
-    entry: Any,
-    fetch: Callable[[str], dict[str, Any]],
-    cache: StatusListCache | None,
-    verify: Callable[[dict[str, Any]], bool] | None,
-    now: datetime | None,
-) -> StatusResult:
+def _check_entry(entry: Any, load: _Loader, now: datetime | None) -> StatusResult:
     if not isinstance(entry, dict) or entry.get("type") != ENTRY_TYPE:
         kind = entry.get("type") if isinstance(entry, dict) else None
         raise _CouldNotCheck(
@@ -178,7 +192,7 @@ def _check_entry(
     if entry.get("statusSize", 1) not in (1, "1"):
         raise _CouldNotCheck("status.unsupported", "Multi-bit status entries are not supported.")
     index = int(raw_index)
-    loaded = _load_list(url, fetch, cache, verify)
+    loaded = load(url)
     _check_list(loaded.credential, purpose, now)
     if index >= loaded.bits.size:
         raise _CouldNotCheck(
@@ -192,13 +206,32 @@ def _check_entry(
     return StatusResult(state, f"status.{state}", message, purpose, url, index)
 
 
+@dataclass(frozen=True, slots=True)
+class _Loader:
+    fetch: Callable[[str], dict[str, Any]]
+    cache: StatusListCache | None
+    verify: Callable[[dict[str, Any]], bool] | None
+    expected_issuer: str | None
+
+    def __call__(self, url: str) -> CachedList:
+        """The list at url, checked against the expected issuer on every use."""
+        loaded = _load_list(url, self.fetch, self.cache, self.verify)
+        if self.expected_issuer is not None and loaded.issuer != self.expected_issuer:
+            raise _CouldNotCheck(
+                "status.list_unverified",
+                "The status list was not signed by the issuer of this credential.",
+            )
+        return loaded
+
+
 def _load_list(
     url: str,
     fetch: Callable[[str], dict[str, Any]],
     cache: StatusListCache | None,
     verify: Callable[[dict[str, Any]], bool] | None,
 ) -> CachedList:
-    if cache is not None and (hit := cache.get(url)) is not None:
+    hit = cache.get(url) if cache is not None else None
+    if hit is not None and (verify is None or hit.verified):
         return hit
     try:
         document = fetch(url)
@@ -232,8 +265,8 @@ def _load_list(
             "status.list_malformed", "The issuer's status list could not be read."
         ) from exc
     if cache is None:
-        return CachedList(document, bits, 0.0)
-    return cache.put(url, document, bits)
+        return CachedList(document, bits, 0.0, _issuer_id(document), verify is not None)
+    return cache.put(url, document, bits, verified=verify is not None)
 
 
 def _check_list(document: dict[str, Any], purpose: str, now: datetime | None) -> None:

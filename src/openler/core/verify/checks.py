@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from openler.core.dids import is_listed_for
-from openler.core.errors import DidResolutionError, InvalidDidError
+from openler.core.errors import DidResolutionError, InvalidDidError, UnsupportedDidMethodError
 from openler.core.proofs import ProofCheck, verify_proof
 from openler.core.proofs.proof_config import is_datetime, parse_datetime
 from openler.core.verify.context import VerificationContext
@@ -37,6 +37,7 @@ PROOF_CODES = {
     "proof.key_type_mismatch": "proof.invalid",
     "proof.signature_invalid": "proof.changed",
     "proof.cannot_canonicalize": "proof.invalid",
+    "proof.unsigned_data": "proof.unsigned_data",
 }
 
 
@@ -122,7 +123,7 @@ def proof_check(result: ProofCheck, ctx: VerificationContext, *,
 def unsupported_method(exc: InvalidDidError) -> bool:
     """An identifier we cannot resolve at all (another DID method, an https profile):
     "could not check", not "not the issuer's key"."""
-    return exc.reason.startswith(("unsupported DID method", "not a DID we can resolve"))
+    return isinstance(exc, UnsupportedDidMethodError)
 
 
 def check_key_controlled(doc: Mapping[str, Any], ctx: VerificationContext, *, party: str,

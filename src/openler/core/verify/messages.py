@@ -34,6 +34,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                                  "Sin cambios desde que se compartió"),
     "proof.changed": ("Changed after it was issued", "Cambiado después de su emisión"),
     "proof.missing": ("Not signed", "No está firmado"),
+    "proof.unsigned_data": ("Contains information that the issuer's signature does not cover",
+                            "Contiene información que la firma del emisor no cubre"),
     "proof.invalid": ("The signature is damaged or incomplete",
                       "La firma está dañada o incompleta"),
     "proof.wrong_purpose": ("The signature was made for a different use",

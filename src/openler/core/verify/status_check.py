@@ -23,12 +23,11 @@ _UNREADABLE = {"status.list_malformed", "status.list_unverified", "status.entry_
                "status.range", "status.purpose_mismatch", "status.list_expired"}
 
 
-def _list_verifier(ctx: VerificationContext, issuer: str | None) -> Any:
-    # The list must be signed by its own issuer, and that must be the credential's issuer:
+def _list_verifier(ctx: VerificationContext) -> Any:
+    # verify_proof checks that the key belongs to the list's own issuer; check_status then
+    # compares that issuer with the credential's on every use, cached lists included:
     # otherwise anyone could publish a list that "clears" someone else's credential.
     def verify(document: dict[str, Any]) -> bool:
-        if party_id(document.get("issuer")) != issuer:
-            return False
         return verify_proof(document, resolver=ctx.resolver, loader=ctx.loader,
                             now=ctx.clock()).ok
 
@@ -46,9 +45,14 @@ def check_credential_status(doc: Mapping[str, Any], ctx: VerificationContext) ->
         return make_check("status", "skipped", "status.unreachable",
                           "no status list fetcher configured", language=lang,
                           could_not_check=True)
+    issuer = party_id(doc.get("issuer"))
+    if issuer is None:
+        return make_check("status", "skipped", "status.invalid",
+                          "the credential names no issuer to check its status list against",
+                          language=lang, could_not_check=True)
     results = check_status(dict(doc), fetch_status_list=ctx.fetch_status_list,
-                           cache=ctx.status_cache, verify_list_credential=_list_verifier(ctx, party_id(doc.get("issuer"))),
-                           now=ctx.clock())
+                           cache=ctx.status_cache, verify_list_credential=_list_verifier(ctx),
+                           expected_issuer=issuer, now=ctx.clock())
     for state, code in (("revoked", "status.revoked"), ("suspended", "status.suspended"),
                         ("flagged", "status.revoked")):
         hit = next((r for r in results if r.state == state), None)

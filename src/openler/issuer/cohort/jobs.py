@@ -1,0 +1,255 @@
+"""A cohort job: create it from a checked file, start it, cancel it, run it, resume it.
+
+Job library decision. procrastinate (the obvious choice on PostgreSQL) needs
+PostgreSQL itself: its queue is plpgsql functions plus LISTEN/NOTIFY, and its only
+other connector is an in-memory one meant for tests, so it cannot serve the
+embedded SQLite default. Rather than run two queues, the job's whole state lives
+in our own `cohort_jobs` row (status, counters, cursor, heartbeat) and the work is
+one plain function, `run_job`, that any runner can call: the web app runs it on an
+in-process worker thread (`runner.py`), the CLI runs it in the foreground, and a
+PostgreSQL deployment may call it from a procrastinate task without change. A
+worker claims a job with one conditional UPDATE (queued, or running with a stale
+heartbeat), so two workers never run the same job; that is what makes resuming
+after a crash safe on both databases.
+
+Exactly once: each row's idempotency key is SHA-256(org, file digest, row
+identity) and is passed to `openler.issuer.awards.award`, which returns the
+existing award for a key it has seen. Awards, item rows and the cursor are
+committed together every `batch_size` rows; after a crash the uncommitted tail is
+rolled back and redone, and already committed rows are skipped by the cursor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from openler.issuer.awards_input import EvidenceInput, ResultInput
+from openler.issuer.cohort.csvfile import CheckedFile, CohortRow, check_file
+from openler.issuer.errors import IssuerInputError, IssuerNotFound
+from openler.storage.tables import Achievement
+from openler.storage.tables_cohort import CohortJob, CohortJobItem
+
+STALE_AFTER = timedelta(seconds=60)
+BATCH_SIZE = 200
+COMMIT_EVERY_S = 1.0
+log = logging.getLogger("openler.issuer.cohort")
+ACTIVE = ("queued", "running")
+FINISHED = ("done", "cancelled", "failed")
+
+
+class AwardFn(Protocol):
+    def __call__(self, db: Session, **kwargs: Any) -> Any: ...
+
+
+class CohortJobNotReady(IssuerInputError):
+    """The job cannot start: it has invalid rows and the issuer did not choose to skip them."""
+
+
+def idempotency_key(*, org_id: str, digest: str, row: CohortRow) -> str:
+    """The per-row key that makes re-uploads and restarts issue each row once."""
+    material = "\x1f".join(("openler-cohort-v1", org_id, digest, row.identity()))
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def catalog_of(db: Session, *, org_id: str) -> dict[str, frozenset[str]]:
+    """Awardable (not retired) achievement ids and their result names, loaded once per run."""
+    stmt = select(Achievement.id, Achievement.result_descriptions).where(
+        Achievement.organization_id == org_id, Achievement.retired_at.is_(None))
+    return {aid: frozenset(str(rd.get("name", "")) for rd in rds or () if isinstance(rd, dict))
+            for aid, rds in db.execute(stmt)}
+
+
+def check(db: Session, *, org_id: str, content: bytes) -> CheckedFile:
+    """Check a file against the format and this organization's catalog."""
+    return check_file(content, catalog=catalog_of(db, org_id=org_id))
+
+
+def create_job(db: Session, *, org_id: str, user_id: str | None, filename: str,
+               content: bytes, checked: CheckedFile, now: datetime) -> CohortJob:
+    """Remember a checked file as a job waiting for the issuer's choice."""
+    job = CohortJob(organization_id=org_id, created_by=user_id, filename=filename[:255] or "cohort.csv",
+                    file_digest=checked.digest, content=content, status="validated",
+                    total_rows=checked.total_rows, invalid_rows=checked.invalid_lines,
+                    to_issue=len(checked.rows), created_at=now)
+    db.add(job)
+    db.flush()
+    return job
+
+
+def get_job(db: Session, *, org_id: str, job_id: str) -> CohortJob:
+    """A job of this organization (IssuerNotFound for any other)."""
+    job = db.get(CohortJob, job_id)
+    if job is None or job.organization_id != org_id:
+        raise IssuerNotFound("cohort job")
+    return job
+
+
+def recent(db: Session, *, org_id: str, limit: int = 10) -> list[CohortJob]:
+    """The organization's latest jobs, newest first."""
+    stmt = select(CohortJob).where(CohortJob.organization_id == org_id)
+    return list(db.scalars(stmt.order_by(CohortJob.created_at.desc()).limit(limit)))
+
+
+def items(db: Session, *, job_id: str, limit: int = 500) -> list[CohortJobItem]:
+    """The job's processed lines, in file order."""
+    stmt = select(CohortJobItem).where(CohortJobItem.job_id == job_id).order_by(CohortJobItem.line)
+    return list(db.scalars(stmt.limit(limit)))
+
+
+def start_job(db: Session, *, org_id: str, job_id: str, issue_valid_rows: bool,
+              public_base: str, now: datetime) -> CohortJob:
+    """Queue a checked job; with invalid rows only when the issuer chose to skip them."""
+    job = get_job(db, org_id=org_id, job_id=job_id)
+    if job.status != "validated":
+        return job
+    if job.invalid_rows and not issue_valid_rows:
+        raise CohortJobNotReady("Some lines have problems: fix the file or issue only the valid rows.",
+                                code="invalid_rows")
+    if job.to_issue == 0:
+        raise CohortJobNotReady("No line of this file can be issued.", code="no_valid_rows")
+    job.status, job.public_base = "queued", public_base
+    db.flush()
+    return job
+
+
+def request_cancel(db: Session, *, org_id: str, job_id: str, now: datetime) -> CohortJob:
+    """Ask the job to stop between rows; a job not yet running stops at once."""
+    job = get_job(db, org_id=org_id, job_id=job_id)
+    if job.status in ("validated", "queued"):
+        job.status, job.finished_at = "cancelled", now
+    elif job.status == "running":
+        job.cancel_requested = True
+    db.flush()
+    return job
+
+
+def claim(db: Session, *, job_id: str, now: datetime) -> bool:
+    """Take a queued job, or a running one whose worker stopped beating; False if taken."""
+    result = db.execute(
+        update(CohortJob)
+        .where(CohortJob.id == job_id,
+               or_(CohortJob.status == "queued",
+                   (CohortJob.status == "running") & (CohortJob.heartbeat_at < now - STALE_AFTER)))
+        .values(status="running", heartbeat_at=now, started_at=now)
+        .execution_options(synchronize_session=False))
+    db.commit()
+    return result.rowcount == 1
+
+
+def resumable(db: Session, *, now: datetime) -> list[str]:
+    """Jobs waiting to run or left running by a worker that died (stale heartbeat)."""
+    stmt = select(CohortJob.id).where(or_(
+        CohortJob.status == "queued",
+        (CohortJob.status == "running") & (CohortJob.heartbeat_at < now - STALE_AFTER)))
+    return list(db.scalars(stmt.order_by(CohortJob.created_at)))
+
+
+def real_award() -> AwardFn:
+    """The catalog's single-award use case (imported late: it lives in another module)."""
+    from openler.issuer.awards import award
+
+    return award
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What a progress bar needs after each batch."""
+
+    done: int
+    total: int
+    issued: int
+    failed: int
+
+
+def run_job(sessions: sessionmaker[Session], *, job_id: str, config: Any,
+            clock: Callable[[], datetime], award_fn: AwardFn | None = None,
+            batch_size: int = BATCH_SIZE,
+            on_progress: Callable[[Progress], None] | None = None) -> str:
+    """Claim and run a job to its end (or cancellation); returns the final status."""
+    award_fn = award_fn or real_award()
+    with sessions() as db:
+        if not claim(db, job_id=job_id, now=clock()):
+            job = db.get(CohortJob, job_id)
+            return job.status if job else "missing"
+        job = db.get(CohortJob, job_id)
+        assert job is not None
+        org_id, digest = job.organization_id, job.file_digest
+        rows = check(db, org_id=org_id, content=job.content).rows
+        done, issued, failed = job.cursor, job.issued_count, job.failed_count
+        pending: list[CohortJobItem] = []
+
+        def commit(final_status: str | None = None) -> bool:
+            """Save the batch with the cursor; True when a cancel was asked for."""
+            db.add_all(pending)
+            pending.clear()
+            now = clock()
+            values: dict[str, Any] = {"cursor": done, "issued_count": issued,
+                                      "failed_count": failed, "heartbeat_at": now}
+            if final_status:
+                values.update(status=final_status, finished_at=now)
+            db.execute(update(CohortJob).where(CohortJob.id == job_id).values(**values)
+                       .execution_options(synchronize_session=False))
+            db.commit()
+            if on_progress:
+                on_progress(Progress(done, len(rows), issued, failed))
+            return bool(db.scalar(select(CohortJob.cancel_requested).where(CohortJob.id == job_id)))
+
+        if commit():
+            commit("cancelled")
+            return "cancelled"
+        last = [time.monotonic()]
+        try:
+            for row in rows[done:]:
+                outcome, award_id, message = _award_row(db, award_fn, row, config=config,
+                                                        org_id=org_id, digest=digest, now=clock())
+                pending.append(CohortJobItem(job_id=job_id, line=row.line, recipient=row.recipient,
+                                             outcome=outcome, award_id=award_id, message=message))
+                done += 1
+                issued += outcome == "issued"
+                failed += outcome == "failed"
+                due = done % batch_size == 0 or time.monotonic() - last[0] > COMMIT_EVERY_S
+                if due and done < len(rows):
+                    last[0] = time.monotonic()
+                    if not commit():
+                        continue
+                    commit("cancelled")
+                    return "cancelled"
+        except Exception as exc:  # a bug or a database fault: stop, keep what is committed
+            db.rollback()
+            log.exception("cohort job %s failed", job_id)
+            _fail(db, job_id, f"{type(exc).__name__}: {exc}", clock())
+            return "failed"
+        commit("done")
+        return "done"
+
+
+def _award_row(db: Session, award_fn: AwardFn, row: CohortRow, *, config: Any, org_id: str,
+               digest: str, now: datetime) -> tuple[str, str | None, str | None]:
+    key = idempotency_key(org_id=org_id, digest=digest, row=row)
+    try:
+        made = award_fn(db, config=config, org_id=org_id, achievement_id=row.achievement_id,
+                        recipient_email=row.email, recipient_did=row.did,
+                        results=[ResultInput(result_description=name, value=value)
+                                 for name, value in row.results],
+                        evidence=[EvidenceInput(url=url) for url in row.evidence],
+                        valid_from=row.valid_from, valid_until=row.valid_until, now=now,
+                        idempotency_key=key)
+    except IssuerInputError as exc:
+        return "failed", None, exc.message[:1000]
+    return "issued", str(getattr(made, "id", "")) or None, None
+
+
+def _fail(db: Session, job_id: str, error: str, now: datetime) -> None:
+    db.execute(update(CohortJob).where(CohortJob.id == job_id)
+               .values(status="failed", error=error[:2000], finished_at=now, heartbeat_at=now)
+               .execution_options(synchronize_session=False))
+    db.commit()
