@@ -1,14 +1,23 @@
 """The core's exception tree, drawn once so callers can catch at the right depth.
 
     CoreError
-    ├── DocumentLoaderError          a JSON-LD context could not be served
-    │   └── ContextNotAllowedError   the URL is not one of the bundled, pinned contexts
-    ├── CanonicalizationError        RDFC-1.0 could not finish (e.g. work limit hit)
-    ├── KeyError_                    key material is malformed or of an unsupported type
-    ├── DidResolutionError           a DID could not be resolved
-    │   └── AddressNotAllowedError   an outbound fetch targeted a private/loopback address
-    ├── StatusListError              a status list could not be read or is malformed
-    └── SdJwtError                   an SD-JWT could not be parsed
+    ├── DocumentLoaderError           a JSON-LD context could not be served
+    │   └── ContextNotAllowedError    not one of the bundled, pinned contexts (no network)
+    ├── CanonicalizationError         RDFC-1.0 could not finish (invalid JSON-LD, work limit)
+    │   └── UnsafeDataError           JSON-LD would drop data, so a proof could not cover it
+    ├── KeyMaterialError              key material is malformed or of an unsupported type
+    ├── DidResolutionError            a DID or verification method could not be resolved
+    │   ├── AddressNotAllowedError    an outbound fetch targeted a private/loopback address
+    │   └── InvalidDidError           the DID is malformed, absent or has no such key
+    │       └── UnsupportedDidMethodError  a DID method this core does not resolve
+    ├── StatusListError               a status list could not be read or is malformed
+    │   └── StatusListFullError       no free index is left in a status list
+    ├── SdJwtError                    an SD-JWT could not be parsed
+    │   └── SdJwtIssuanceError        an SD-JWT could not be issued as asked
+    ├── CredentialParseError          a document is not the OB3/CLR structure asked for
+    ├── PresentationError             a presentation could not be assembled
+    ├── ProofOptionsError             signing options are unusable (suite, dates)
+    └── VerificationInputError        input is neither a JSON credential/presentation nor an SD-JWT
 
 A credential that is bad (tampered, expired, revoked...) is never an exception:
 verification returns a result. These types are for checks that could not run.

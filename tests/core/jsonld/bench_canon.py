@@ -19,6 +19,9 @@ from openler.core.jsonld import canonize, default_loader, to_rdf  # noqa: E402
 from openler.core.jsonld.rdfc10 import canonicalize  # noqa: E402
 
 
+OB_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+
+
 def median_us(fn, number: int, repeat: int = 15) -> float:
     return statistics.median(timeit.repeat(fn, number=number, repeat=repeat)) / number * 1e6
 
@@ -34,6 +37,12 @@ def main() -> None:
     print(f"  to_rdf               {median_us(lambda: to_rdf(credential), 2000):8.1f} us")
     print(f"  RDFC-1.0 on quads    {median_us(lambda: canonicalize(quads), 2000):8.1f} us")
     print(f"canonize(proof config) {median_us(lambda: canonize(config), 5000):8.1f} us")
+    # safe mode needs the OB extensions context (it defines the credentialSchema type)
+    defined = {**credential, "@context": [*credential["@context"], OB_EXTENSIONS]}
+    canonize(defined, safe=True)
+    print(f"canonize(+extensions)          {median_us(lambda: canonize(defined), 2000):8.1f} us")
+    print(f"canonize(+extensions, safe)    "
+          f"{median_us(lambda: canonize(defined, safe=True), 2000):8.1f} us")
     if "--no-pyld" not in sys.argv:
         options = {"algorithm": "URDNA2015", "format": "application/n-quads",
                    "documentLoader": loader}

@@ -21,18 +21,9 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANGSTRING = RDF + "langString"
 XSD_STRING = XSD + "string"
 
-_PYLD_SPECIAL = re.compile(r'[\\\t\n\r"]')
 _SPEC_SPECIAL = re.compile('[\\\\"\x00-\x1f\x7f]')
 _SPEC_ECHAR = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r", "\b": "\\b",
                "\f": "\\f"}
-
-
-def escape_pyld(value: str) -> str:
-    """Escape a literal the way pyld does, so JSON-LD canonical forms match it byte for byte."""
-    if _PYLD_SPECIAL.search(value) is None:
-        return value
-    return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            .replace("\r", "\\r").replace('"', '\\"'))
 
 
 def _spec_char(match: re.Match[str]) -> str:

@@ -15,7 +15,12 @@ from typing import Any
 
 from openler.core.dids import did_key_vm_id, is_listed_for, public_key_from_did_key
 from openler.core.dids.document import public_key_from_vm
-from openler.core.errors import DidResolutionError, InvalidDidError, KeyMaterialError
+from openler.core.errors import (
+    DidResolutionError,
+    InvalidDidError,
+    KeyMaterialError,
+    UnsupportedDidMethodError,
+)
 from openler.core.sdjwt.jose import JoseKey, to_jose_key
 from openler.core.sdjwt.verifier import IssuerKeyResolver
 
@@ -47,9 +52,9 @@ def did_key_resolver(resolver: Any) -> IssuerKeyResolver:
             kid = issuer + kid
         try:
             doc, vm = resolver.resolve_verification_method(kid)
+        except UnsupportedDidMethodError as exc:
+            raise DidResolutionError(kid, exc.reason) from None  # could not check
         except InvalidDidError as exc:
-            if exc.reason.startswith(("unsupported DID method", "not a DID we can resolve")):
-                raise DidResolutionError(kid, exc.reason) from None  # could not check
             raise KeyMaterialError(f"key {kid} not found: {exc.reason}") from None
         if doc.get("id") != issuer:
             raise KeyMaterialError(f"key {kid} is controlled by {doc.get('id')}, not {issuer}")

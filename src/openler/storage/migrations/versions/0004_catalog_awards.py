@@ -43,13 +43,17 @@ def upgrade() -> None:
                    sa.Column("human_code", sa.String(100), nullable=True),
                    sa.Column("tags", sa.JSON, nullable=True),
                    sa.Column("result_descriptions", sa.JSON, nullable=True),
-                   sa.Column("parent_id", sa.String(32),
-                             sa.ForeignKey("achievements.id", ondelete="SET NULL",
-                                           name="fk_achievements_parent_id"), nullable=True),
                    sa.Column("current_version", sa.Integer, nullable=False, server_default="0"),
                    sa.Column("updated_at", _WHEN, nullable=True),
                    sa.Column("retired_at", _WHEN, nullable=True)):
         op.add_column("achievements", column)
+    if op.get_bind().dialect.name == "sqlite":  # SQLite adds a reference only inline
+        op.execute("ALTER TABLE achievements ADD COLUMN parent_id VARCHAR(32) "
+                   "REFERENCES achievements (id) ON DELETE SET NULL")
+    else:
+        op.add_column("achievements", sa.Column("parent_id", sa.String(32), nullable=True))
+        op.create_foreign_key("fk_achievements_parent_id", "achievements", "achievements",
+                              ["parent_id"], ["id"], ondelete="SET NULL")
     op.add_column("alignments", sa.Column("target_type", sa.String(64), nullable=True))
     op.create_table(
         "achievement_versions",
