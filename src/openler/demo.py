@@ -45,6 +45,10 @@ DEMO_USERS = (
 CATALOG = (
     {
         "name": "Certified Nursing Assistant Program",
+        "type": "Certificate",
+        "credits": 6.0,
+        "field": "Nursing",
+        "code": "CNA-100",
         "description": "Completed the 120-hour state-approved nursing assistant program.",
         "criteria": "Pass all modules, 40 hours of supervised clinical practice and the skills exam.",
         "skills": (
@@ -54,6 +58,10 @@ CATALOG = (
     },
     {
         "name": "Introduction to Python Programming",
+        "type": "Course",
+        "credits": 3.0,
+        "field": "Computer Science",
+        "code": "CS-110",
         "description": "Wrote, tested and debugged small Python programs.",
         "criteria": "Complete eight graded projects with a score of 70% or more.",
         "skills": (
@@ -63,6 +71,10 @@ CATALOG = (
     },
     {
         "name": "Workplace Communication",
+        "type": "Course",
+        "credits": 1.0,
+        "field": "Communication",
+        "code": "COM-101",
         "description": "Communicated clearly in writing and in person at work.",
         "criteria": "Deliver a short presentation and write three workplace documents.",
         "skills": (
@@ -102,6 +114,13 @@ def load_demo(db: Session, *, now: datetime) -> None:
                 description=item["description"],
                 criteria=item["criteria"],
                 created_at=now,
+                achievement_type=item["type"],
+                credits_available=item["credits"],
+                field_of_study=item["field"],
+                human_code=item["code"],
+                tags=[item["field"].lower()],
+                result_descriptions=[],
+                current_version=0,  # the catalog writes version 1 when first needed
             )
             for position, (name, url, framework, code) in enumerate(item["skills"]):
                 achievement.alignments.append(

@@ -9,12 +9,14 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openler.core.dids import MemoryFetcher
 from openler.core.models import IdentityObject, parse_achievement_credential
 from openler.core.schema import validate
 from openler.core.verify import VerificationContext, verify_credential
-from openler.issuer import awards, catalog
+from openler.issuer import awards, catalog, service
 from openler.issuer.awards import EvidenceInput, ResultInput
 from openler.issuer.catalog_input import (
     AchievementInput,
@@ -182,6 +184,28 @@ def test_revoke_is_seen_by_verification(session, config, org_id, clock, course):
     with pytest.raises(CatalogInputError):
         awards.set_award_status(session, org_id=org_id, award_id=made.id, action="revoke",
                                 now=clock())
+
+
+def test_a_revocation_through_the_vc_api_service_shows_in_the_list(session, config, org_id,
+                                                                  clock, course):
+    made = awards.award(session, config=config, org_id=org_id, achievement_id=course.id,
+                        recipient_email="sam@learner.example", now=clock())
+    service.revoke(session, org_id=org_id, credential_id=made.credential_id, now=clock())
+    (listed,) = awards.list_awards(session, org_id=org_id)
+    assert listed.status == "revoked"
+
+
+@settings(max_examples=40, deadline=None)
+@given(content=st.binary(min_size=1, max_size=3000), name=st.text(max_size=40))
+def test_any_file_is_named_by_its_sha256(content, name):
+    errors: dict[str, str] = {}
+    (item,) = awards._files([EvidenceInput(name=name, content=content)], errors)
+    evidence = awards._evidence_model(item).to_json()
+    digest = hashlib.sha256(content).digest()
+    assert errors == {}
+    assert evidence["digestSRI"] == "sha256-" + base64.b64encode(digest).decode()
+    padded = evidence["id"].removeprefix("ni:///sha-256;") + "=="
+    assert base64.urlsafe_b64decode(padded[: len(padded) - len(padded) % 4]) == digest
 
 
 def test_awards_are_scoped_to_the_organization(session, config, org_id, clock, course, accounts):

@@ -171,3 +171,62 @@ def test_other_organization_gets_404_everywhere(client, web, staff, accounts, ma
     response = other.post(f"/orgs/{staff}/catalog/{aid}/retire", data={"csrf_token": token})
     assert response.status_code == 404
     assert "Retire" in client.get(f"/orgs/{staff}/catalog/{aid}").text
+
+
+def test_unknown_achievement_or_version_is_a_404_page(client, web, staff):
+    aid = _create(client, web, staff)
+    for path in (f"/orgs/{staff}/catalog/{'0' * 32}", f"/orgs/{staff}/catalog/{'0' * 32}/edit",
+                 f"/orgs/{staff}/catalog/{'0' * 32}/award", f"/orgs/{staff}/awards/x/credential.json"):
+        response = client.get(path)
+        assert response.status_code == 404 and "<html" in response.text, path
+    assert client.get(f"/orgs/{staff}/achievements/{aid}/v/2").status_code == 404
+    assert client.get(f"/orgs/{staff}/achievements/{aid}/v/1").status_code == 200
+
+
+def test_checking_staff_may_not_use_the_catalog(client, web, staff, accounts, make_client, engine):
+    from openler.accounts import service
+    from openler.storage.tables import User
+
+    accounts.learner("checker@college.example")
+    with storage_db.make_sessionmaker(engine)() as s:
+        owner = s.scalars(select(User).where(User.email == "owner@college.example")).one()
+        service.add_member(s, user=owner, org_id=staff, email="checker@college.example",
+                           role="verifier_staff")
+        s.commit()
+    checker = make_client()
+    web.sign_in(checker, "checker@college.example")
+    assert checker.get(f"/orgs/{staff}").status_code == 200
+    assert checker.get(f"/orgs/{staff}/catalog").status_code == 403
+
+
+def test_editing_an_awarded_achievement_lists_a_new_version(client, web, staff, clean_db):
+    aid = _create(client, web, staff)
+    form = client.get(f"/orgs/{staff}/catalog/{aid}/award").text
+    key = re.search(r'name="idempotency_key" value="(\w+)"', form).group(1)
+    for _ in range(2):  # a double submission issues once
+        response = _post(client, web, f"/orgs/{staff}/catalog/{aid}/award",
+                         {"recipient_email": "sam@l.example", "idempotency_key": key})
+        assert response.status_code == 303
+    assert _count(clean_db, Award) == 1
+    edit = client.get(f"/orgs/{staff}/catalog/{aid}/edit").text
+    assert 'value="Patient handling"' in edit and 'value="A, B, C"' in edit
+    response = _post(client, web, f"/orgs/{staff}/catalog/{aid}/edit",
+                     {**VALID, "name": "Safe Lifting II"})
+    assert response.status_code == 303
+    detail = client.get(f"/orgs/{staff}/catalog/{aid}").text
+    assert f"/achievements/{aid}/v/2" in detail and f"/achievements/{aid}/v/1" in detail
+    assert client.get(f"/orgs/{staff}/achievements/{aid}/v/1").json()["name"] == "Safe Lifting"
+    assert client.get(f"/orgs/{staff}/achievements/{aid}/v/2").json()["name"] == "Safe Lifting II"
+
+
+def test_part_of_link_is_offered_and_shown(client, web, staff):
+    programme = _create(client, web, staff, name="Care Programme",
+                        achievement_type="LearningProgram")
+    form = client.get(f"/orgs/{staff}/catalog/new").text
+    assert f'<option value="{programme}">Care Programme</option>' in form
+    course = _create(client, web, staff, parent_id=programme)
+    detail = client.get(f"/orgs/{staff}/catalog/{course}").text
+    assert f'href="/orgs/{staff}/catalog/{programme}">Care Programme</a>' in detail
+    response = _post(client, web, f"/orgs/{staff}/catalog/{programme}/edit",
+                     {**VALID, "name": "Care Programme", "parent_id": course})
+    assert response.status_code == 400 and _summary(response.text) == ["parent_id"]

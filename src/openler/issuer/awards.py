@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from openler.core.models import Achievement as AchievementModel
 from openler.core.models import (
     AchievementCredential,
     AchievementSubject,
@@ -33,8 +34,7 @@ from openler.core.models import (
     Result,
     parse_model,
 )
-from openler.core.models import Achievement as AchievementModel
-from openler.issuer import catalog, service
+from openler.issuer import catalog, service, status_lists
 from openler.issuer.awards_input import (
     EvidenceInput,
     ResultInput,
@@ -47,6 +47,7 @@ from openler.issuer.errors import IssuerNotFound
 from openler.issuer.service import IssuerConfig
 from openler.storage.tables import Organization
 from openler.storage.tables_catalog import Award, AwardEvidence
+from openler.storage.tables_issuer import IssuedCredential
 
 __all__ = ["Award", "EvidenceInput", "ResultInput", "award", "get_award", "list_awards",
            "set_award_status"]
@@ -249,7 +250,26 @@ def list_awards(db: Session, *, org_id: str, achievement_id: str | None = None,
         value = recipient.strip()
         stmt = stmt.where((Award.recipient_email == value.lower()) |
                           (Award.recipient_did == value))
-    return list(db.scalars(stmt.order_by(Award.awarded_at.desc(), Award.id)))
+    rows = list(db.scalars(stmt.order_by(Award.awarded_at.desc(), Award.id)))
+    for row in rows:
+        _sync_status(db, row)
+    return rows
+
+
+def _sync_status(db: Session, row: Award) -> None:
+    """Read the status lists, so a change made through the VC-API shows here too."""
+    record = db.get(IssuedCredential, row.issued_credential_id)
+    if record is None:
+        return
+    status = "active"
+    for list_id, index, name in ((record.suspension_list_id, record.suspension_index,
+                                  "suspended"),
+                                 (record.revocation_list_id, record.revocation_index, "revoked")):
+        if list_id is not None and index is not None and status_lists.is_set(
+                status_lists.get_list(db, list_id=list_id, org_id=row.organization_id), index):
+            status = name
+    if status != row.status:
+        row.status = status
 
 
 STATUS_ACTIONS = {"revoke": "revoked", "suspend": "suspended", "unsuspend": "active"}

@@ -11,7 +11,6 @@ achievement from awarding; its versions stay resolvable.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -250,3 +249,11 @@ def version_of(db: Session, *, org_id: str, version_id: str) -> AchievementVersi
     if found is None or found.organization_id != org_id:
         raise IssuerNotFound("achievement version")
     return found
+
+
+def parent_of(db: Session, row: Achievement) -> Achievement | None:
+    """The achievement this one is part of, within the same organization."""
+    if not row.parent_id:
+        return None
+    parent = db.get(Achievement, row.parent_id)
+    return parent if parent is not None and parent.organization_id == row.organization_id else None

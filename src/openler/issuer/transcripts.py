@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from openler.core.models import Achievement as AchievementModel
 from openler.core.models import (
     Association,
     ClrCredential,
@@ -24,7 +25,6 @@ from openler.core.models import (
     Profile,
     parse_model,
 )
-from openler.core.models import Achievement as AchievementModel
 from openler.issuer import awards, service
 from openler.issuer.awards_input import check_recipient
 from openler.issuer.catalog_input import CatalogInputError

@@ -18,7 +18,6 @@ from helpers import ob3_example, ob3_proof_config  # noqa: E402
 from openler.core.jsonld import canonize, default_loader, to_rdf  # noqa: E402
 from openler.core.jsonld.rdfc10 import canonicalize  # noqa: E402
 
-
 OB_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 
 
@@ -40,8 +39,8 @@ def main() -> None:
     # safe mode needs the OB extensions context (it defines the credentialSchema type)
     defined = {**credential, "@context": [*credential["@context"], OB_EXTENSIONS]}
     canonize(defined, safe=True)
-    print(f"canonize(+extensions)          {median_us(lambda: canonize(defined), 2000):8.1f} us")
-    print(f"canonize(+extensions, safe)    "
+    print(f"canonize(+extensions)  {median_us(lambda: canonize(defined), 2000):8.1f} us")
+    print(f"canonize(+ext., safe)  "
           f"{median_us(lambda: canonize(defined, safe=True), 2000):8.1f} us")
     if "--no-pyld" not in sys.argv:
         options = {"algorithm": "URDNA2015", "format": "application/n-quads",

@@ -41,7 +41,7 @@ def reference(document: dict[str, Any]) -> str:
                                        "documentLoader": default_loader()})
     if _ESCAPED_BY_SPEC_ONLY.search(text) is None:
         return text
-    return canonize_quads(parse_nquads(text))
+    return canonize_quads(parse_nquads(text, unique=False))  # pyld may repeat quads
 
 
 def check(document: dict[str, Any]) -> None:
@@ -117,7 +117,8 @@ _documents = st.builds(lambda ctx, body: {"@context": ctx, **body}, _contexts,
 def agree_with_pyld(document: dict[str, Any]) -> None:
     try:
         expected: str | None = reference(document)
-    except jsonld.JsonLdError:
+    except Exception:  # noqa: BLE001 - pyld sometimes fails outside JsonLdError
+        # (e.g. AttributeError on an aliased @type of null); canonize must refuse too
         expected = None
     try:
         got: str | None = canonize(document)

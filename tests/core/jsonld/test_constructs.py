@@ -28,7 +28,7 @@ def reference(document: dict) -> str:
                                        "documentLoader": default_loader()})
     if re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text) is None:
         return text
-    return canonize_quads(parse_nquads(text))
+    return canonize_quads(parse_nquads(text, unique=False))  # pyld may repeat quads
 
 
 def fast_path_handles(document: dict) -> bool:

@@ -8,6 +8,7 @@ from openler.issuer import catalog
 from openler.issuer.catalog_input import AchievementInput, ResultDescriptionInput
 from openler.storage import db as storage_db
 
+
 @pytest.fixture
 def sessions(clean_db):
     return storage_db.make_sessionmaker(clean_db)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from cohort_helpers import BASE, cohort_csv
 from sqlalchemy import func, select
 
 from openler.issuer import awards
 from openler.issuer.cohort import jobs
 from openler.storage.tables_catalog import Award
 from openler.storage.tables_cohort import CohortJob, CohortJobItem
-
-from cohort_helpers import BASE, cohort_csv
 
 
 class Killed(BaseException):

@@ -75,8 +75,10 @@ def test_progress_page_refreshes_itself_and_can_cancel(client, web, org_id, achi
         db.get(CohortJob, job_id).public_base = "https://badges.example.org"
         db.commit()
     page = client.get(url).text
-    assert '<meta http-equiv="refresh" content="2">' in page
+    assert '<meta http-equiv="refresh" content="3">' in page
     assert '<progress id="job-progress" max="3" value="0">' in page
+    still = client.get(url, params={"auto": "off"}).text  # for people the reloads disturb
+    assert 'http-equiv="refresh"' not in still and "Update this page automatically" in still
     token = web.csrf_of(client, url)
     client.post(f"{url}/cancel", data={"csrf_token": token})
     page = client.get(url).text
@@ -131,3 +133,31 @@ def test_spanish_report(client, web, org_id, achievement_id):
     url = upload(client, web, org_id, content).headers["location"]
     page = client.get(url).text
     assert "Línea 2, columna email: esto no es una dirección de correo electrónico." in page
+
+
+def test_a_job_left_running_is_resumed_when_the_app_starts(app, sessions, org_id,
+                                                           achievement_id, clock):
+    from fastapi.testclient import TestClient
+
+    from openler.issuer.cohort import jobs
+
+    content = cohort_csv(achievement_id, 4)
+    with sessions() as db:
+        checked = jobs.check(db, org_id=org_id, content=content)
+        job = jobs.create_job(db, org_id=org_id, user_id=None, filename="c.csv",
+                              content=content, checked=checked, now=clock())
+        job.status, job.public_base = "running", "https://badges.example.org"
+        job.heartbeat_at = clock()
+        db.commit()
+        job_id = job.id
+    clock.advance(minutes=5)
+    with TestClient(app):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with sessions() as db:
+                if db.get(CohortJob, job_id).status == "done":
+                    break
+            time.sleep(0.05)
+    with sessions() as db:
+        found = db.get(CohortJob, job_id)
+        assert (found.status, found.issued_count) == ("done", 4)

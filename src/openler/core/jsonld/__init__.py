@@ -39,8 +39,8 @@ def to_rdf(document: dict, *, loader: DocumentLoader | None = None, safe: bool =
     return _to_rdf(document, loader=loader, safe=safe)
 
 
-def parse_nquads(text: str) -> list:
-    """Parse N-Quads text into quads of canonical N-Quads terms."""
+def parse_nquads(text: str, *, unique: bool = True) -> list:
+    """Parse N-Quads text into quads of canonical N-Quads terms (duplicates dropped if unique)."""
     from openler.core.jsonld.nquads import parse_nquads as _parse
 
-    return _parse(text)
+    return _parse(text, unique=unique)

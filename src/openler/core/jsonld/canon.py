@@ -83,7 +83,7 @@ def _pyld_quads(document: Any, env: Env, safe: bool) -> list[Quad]:
         if inner is not None:
             reason = getattr(inner, "code", reason)
         raise CanonicalizationError(f"JSON-LD document cannot be canonicalized: {reason}") from error
-    return parse_nquads(text)
+    return parse_nquads(text, unique=False)  # as pyld, like the fast walker
 
 
 def to_rdf(document: dict[str, Any], *, loader: DocumentLoader | None = None,

@@ -80,9 +80,11 @@ def _unescape_literal(text: str) -> str:
     return _ECHAR.sub(one, text)
 
 
-def parse_nquads(text: str, *, escape=escape_spec) -> list[Quad]:
-    """Parse N-Quads into quads with canonical term spellings; duplicates are dropped."""
+def parse_nquads(text: str, *, escape=escape_spec, unique: bool = True) -> list[Quad]:
+    """Parse N-Quads into quads with canonical term spellings; duplicates are dropped
+    unless ``unique`` is false (pyld repeats some quads, e.g. equal empty lists)."""
     quads: dict[Quad, None] = {}
+    repeats: list[Quad] = []
     for number, raw in enumerate(text.split("\n"), 1):  # not splitlines(): \f, \x1c... are data
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -108,5 +110,8 @@ def parse_nquads(text: str, *, escape=escape_spec) -> list[Quad]:
         if line[pos:].strip() != "." or len(terms) not in (3, 4):
             raise CanonicalizationError(f"N-Quads line {number} is not a quad: {raw!r}")
         graph = terms[3] if len(terms) == 4 else None
-        quads[(terms[0], terms[1], terms[2], graph)] = None
-    return list(quads)
+        quad = (terms[0], terms[1], terms[2], graph)
+        if quad in quads and not unique:
+            repeats.append(quad)
+        quads[quad] = None
+    return list(quads) + repeats

@@ -30,6 +30,12 @@ is something that carries data and would not reach the signed RDF:
     dropped value              (pyld fallback only) a value missing from the RDF
                                for any of the reasons above
 
+Relative IRIs: pyld, and so the walker that matches it, resolves them against
+its default base (http://example.org/base/), where jsonld.js leaves them out
+of the RDF; either way what is signed depends on the implementation, so safe
+mode refuses them. (OB 3.0 credentials need the extensions context for the
+``1EdTechJsonSchemaValidator2019`` schema type, as the spec's own examples do.)
+
 Not events (JSON-LD says "nothing" on purpose, or nothing is lost): a
 property whose value is ``null`` or ``[]``, an empty object (jsonld.js's
 "empty object": it carries nothing), ``@index`` values, and ``@context``.
@@ -40,8 +46,10 @@ to report. For documents the walker hands to pyld, ``fallback_events`` runs
 two slow pyld passes: the expanded form is searched for relative @id/@type/
 datatype IRIs, and a copy of the document with every value replaced by a
 unique absolute-IRI marker is turned into RDF; a marker missing from it names
-a value that would be dropped. Known gaps: the fallback does not see a dropped key whose value holds no
-scalar at all (e.g. ``"x": {}``); and jsonld.js's "relative @vocab reference"
+a value that would be dropped.
+
+Known gaps: the fallback does not see a dropped key whose value holds no
+scalar at all (e.g. ``"x": {}``); jsonld.js's "relative @vocab reference"
 is not an event here, because pyld resolves a relative ``@vocab`` against its
 default base, so such terms reach the RDF (as http://example.org/base/...).
 """

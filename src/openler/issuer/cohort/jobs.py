@@ -29,13 +29,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from openler.issuer.awards_input import EvidenceInput, ResultInput
 from openler.issuer.cohort.csvfile import CheckedFile, CohortRow, check_file
 from openler.issuer.errors import IssuerInputError, IssuerNotFound
-from openler.storage.tables import Achievement
+from openler.storage.tables import Achievement, new_id
 from openler.storage.tables_cohort import CohortJob, CohortJobItem
 
 STALE_AFTER = timedelta(seconds=60)
@@ -185,11 +185,12 @@ def run_job(sessions: sessionmaker[Session], *, job_id: str, config: Any,
         org_id, digest = job.organization_id, job.file_digest
         rows = check(db, org_id=org_id, content=job.content).rows
         done, issued, failed = job.cursor, job.issued_count, job.failed_count
-        pending: list[CohortJobItem] = []
+        pending: list[dict[str, Any]] = []
 
         def commit(final_status: str | None = None) -> bool:
             """Save the batch with the cursor; True when a cancel was asked for."""
-            db.add_all(pending)
+            if pending:  # one multi-row INSERT per batch, not one ORM object per row
+                db.execute(insert(CohortJobItem), pending)
             pending.clear()
             now = clock()
             values: dict[str, Any] = {"cursor": done, "issued_count": issued,
@@ -211,8 +212,9 @@ def run_job(sessions: sessionmaker[Session], *, job_id: str, config: Any,
             for row in rows[done:]:
                 outcome, award_id, message = _award_row(db, award_fn, row, config=config,
                                                         org_id=org_id, digest=digest, now=clock())
-                pending.append(CohortJobItem(job_id=job_id, line=row.line, recipient=row.recipient,
-                                             outcome=outcome, award_id=award_id, message=message))
+                pending.append({"id": new_id(), "job_id": job_id, "line": row.line,
+                                "recipient": row.recipient[:500], "outcome": outcome,
+                                "award_id": award_id, "message": message})
                 done += 1
                 issued += outcome == "issued"
                 failed += outcome == "failed"

@@ -52,7 +52,8 @@ def _staff(db: DbSession, user: User, org_id: str) -> Organization:
 
 def _page(request: Request, template: str, org: Organization, status: int = 200,
           **context: Any) -> Response:
-    return render(request, f"issuer/{template}", {"org": org, "nav": "orgs", **context},
+    return render(request, f"issuer/{template}",
+                  {"org": org, "nav": "orgs", "type_label": forms.type_label, **context},
                   status_code=status)
 
 
@@ -102,17 +103,18 @@ def _values_of(row: Achievement) -> dict[str, str]:
 def _form_page(request: Request, db: DbSession, org: Organization, *,
                row: Achievement | None, values: dict[str, str],
                errors: dict[str, str] | None = None) -> Response:
-    count = lambda prefix: max(  # noqa: E731
-        [int(k.split("_")[1]) for k in values if k.startswith(prefix) and values[k]] or [0])
-    others = [a for a in catalog.list_achievements(db, org_id=org.id, include_retired=False)
-              if row is None or a.id != row.id]
+    others = [a for a in catalog.list_achievements(db, org_id=org.id)
+              if (row is None or a.id != row.id)
+              and (a.retired_at is None or a.id == values.get("parent_id"))]
     return _page(
         request, "achievement_form.html", org,
         status=FORM_ERROR_STATUS if errors else 200, achievement=row, values=values,
         errors=forms.messages(errors or {}),
-        alignment_rows=range(1, count("alignment_") + forms.ALIGNMENT_ROWS_EXTRA + 1),
-        result_rows=range(1, count("result_") + forms.RESULT_ROWS_EXTRA + 1),
-        achievement_types=ACHIEVEMENT_TYPES, result_types=RESULT_TYPES,
+        alignment_rows=range(1, forms.filled_rows(values, "alignment")
+                             + forms.ALIGNMENT_ROWS_EXTRA + 1),
+        result_rows=range(1, forms.filled_rows(values, "result") + forms.RESULT_ROWS_EXTRA + 1),
+        achievement_types=forms.choices(ACHIEVEMENT_TYPES),
+        result_types=forms.choices(RESULT_TYPES),
         target_types=ALIGNMENT_TARGET_TYPES, frameworks=FRAMEWORKS, parents=others,
         has_uploaded_image=bool(row and row.image and row.image.startswith("data:")))
 
@@ -150,7 +152,7 @@ def achievement_detail(request: Request, org_id: str, achievement_id: str, db: D
     """One achievement with its versions and awards."""
     org = _staff(db, user, org_id)
     row = catalog.get_achievement(db, org_id=org_id, achievement_id=achievement_id)
-    parent = db.get(Achievement, row.parent_id) if row.parent_id else None
+    parent = catalog.parent_of(db, row)
     return _page(request, "achievement.html", org, achievement=row, parent=parent,
                  versions=catalog.versions(db, org_id=org_id, achievement_id=achievement_id),
                  awards=awards.list_awards(db, org_id=org_id, achievement_id=achievement_id))

@@ -81,6 +81,66 @@ OUR_PROBLEMS = {
     "no_suspension": N_("this credential cannot be suspended."),
     "invalid_date": N_("enter a date like 2027-06-30."),
 }
+ACHIEVEMENT_TYPE_LABELS = {
+    "Achievement": N_("Achievement"),
+    "ApprenticeshipCertificate": N_("Apprenticeship certificate"),
+    "Assessment": N_("Assessment"),
+    "Assignment": N_("Assignment"),
+    "AssociateDegree": N_("Associate degree"),
+    "Award": N_("Award"),
+    "Badge": N_("Badge"),
+    "BachelorDegree": N_("Bachelor's degree"),
+    "Certificate": N_("Certificate"),
+    "CertificateOfCompletion": N_("Certificate of completion"),
+    "Certification": N_("Certification"),
+    "CommunityService": N_("Community service"),
+    "Competency": N_("Competency"),
+    "Course": N_("Course"),
+    "CoCurricular": N_("Co-curricular activity"),
+    "Degree": N_("Degree"),
+    "Diploma": N_("Diploma"),
+    "DoctoralDegree": N_("Doctoral degree"),
+    "Fieldwork": N_("Fieldwork"),
+    "GeneralEducationDevelopment": N_("General Education Development (GED)"),
+    "JourneymanCertificate": N_("Journeyman certificate"),
+    "LearningProgram": N_("Learning programme"),
+    "License": N_("License"),
+    "Membership": N_("Membership"),
+    "ProfessionalDoctorate": N_("Professional doctorate"),
+    "QualityAssuranceCredential": N_("Quality assurance credential"),
+    "MasterCertificate": N_("Master certificate"),
+    "MasterDegree": N_("Master's degree"),
+    "MicroCredential": N_("Micro-credential"),
+    "ResearchDoctorate": N_("Research doctorate"),
+    "SecondarySchoolDiploma": N_("Secondary school diploma"),
+}
+RESULT_TYPE_LABELS = {
+    "GradePointAverage": N_("Grade point average"),
+    "LetterGrade": N_("Letter grade"),
+    "Percent": N_("Percent"),
+    "PerformanceLevel": N_("Performance level"),
+    "PredictedScore": N_("Predicted score"),
+    "RawScore": N_("Raw score"),
+    "Result": N_("Result"),
+    "RubricCriterion": N_("Rubric criterion"),
+    "RubricCriterionLevel": N_("Rubric criterion level"),
+    "RubricScore": N_("Rubric score"),
+    "ScaledScore": N_("Scaled score"),
+    "Status": N_("Status"),
+}
+
+
+def type_label(value: str | None) -> str:
+    """The translated name of an OB 3.0 achievement or result type (the code if unknown)."""
+    label = ACHIEVEMENT_TYPE_LABELS.get(value or "") or RESULT_TYPE_LABELS.get(value or "")
+    return gettext(label) if label else (value or "")
+
+
+def choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(code, translated label) pairs for a select, sorted by label."""
+    return sorted(((v, type_label(v)) for v in values), key=lambda pair: pair[1].lower())
+
+
 _ROW = re.compile(r"^(alignment|result)_(\d+)(?:_(\w+))?$")
 
 
@@ -122,6 +182,13 @@ async def uploads(form: Mapping[str, object]) -> dict[str, Upload]:
 
 def _rows(values: Mapping[str, str], prefix: str) -> int:
     numbers = [int(m[2]) for k in values if (m := _ROW.match(k)) and m[1] == prefix]
+    return min(max(numbers, default=0), MAX_ROWS)
+
+
+def filled_rows(values: Mapping[str, str], prefix: str) -> int:
+    """How many numbered rows to show again: up to the last one with any content."""
+    numbers = [int(m[2]) for k, v in values.items()
+               if (m := _ROW.match(k)) and m[1] == prefix and str(v).strip()]
     return min(max(numbers, default=0), MAX_ROWS)
 
 

@@ -38,7 +38,7 @@ from openler.web.security import CheckedForm, checked_form
 from openler.web.templating import render
 
 MAX_PROBLEMS_SHOWN = 500
-REFRESH_SECONDS = 2
+REFRESH_SECONDS = 3
 
 
 @asynccontextmanager
@@ -131,14 +131,17 @@ def _problems(db: DbSession, job: CohortJob) -> list[str]:
 
 @router.get("/{job_id}")
 def job_page(request: Request, org_id: str, job_id: str, db: DbSession,
-             user: CurrentUser) -> Response:
-    """The report and choice (checked), the progress (running) or the outcome (finished)."""
+             user: CurrentUser, auto: str = "on") -> Response:
+    """The report and choice (checked), the progress (running) or the outcome (finished).
+
+    While the job runs the page reloads itself (no JavaScript needed); ``?auto=off``
+    turns that off, for people the reloads disturb (WCAG 2.2.1 and 2.2.2)."""
     mine = _issuing_member(db, user, org_id)
     job = _job(db, org_id, job_id)
     active = job.status in jobs.ACTIVE
     context = {
         "org": mine.organization, "job": job, "nav": "orgs", "active": active,
-        "refresh": REFRESH_SECONDS if active else None,
+        "refresh": REFRESH_SECONDS if active and auto != "off" else None,
         "problems": _problems(db, job) if job.status == "validated" and job.invalid_rows else [],
         "items": [] if job.status == "validated" else jobs.items(db, job_id=job.id),
         "status_text": gettext(STATUS_TEXT.get(job.status, STATUS_TEXT["failed"])),
