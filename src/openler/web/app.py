@@ -15,7 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from openler.settings import Settings
 from openler.storage import db as storage_db
-from openler.web import errors
+from openler.web import api_docs, errors
 from openler.web.api import router as vc_api_router
 from openler.web.headers import SecurityHeadersMiddleware
 from openler.web.i18n import LanguageMiddleware
@@ -47,7 +47,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
         title="OpenLER",
         version="0.1.0",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
@@ -70,6 +70,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
     )
     app.add_middleware(SecurityHeadersMiddleware)
 
+    api_docs.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (home.router, auth.router, account.router, orgs.router, cohort.router):
         app.include_router(router)
