@@ -44,3 +44,11 @@ class Settings(BaseSettings):
     # Outbound fetches (did:web, status lists) refuse private, loopback and link-local
     # addresses; only tests turn this on.
     fetch_allow_private: bool = False
+    # Outgoing mail (claim offers). Without smtp_host, messages go to the outbox page.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "OpenLER <no-reply@localhost>"
+    smtp_starttls: bool = True
+    claim_offer_days: int = 30

@@ -78,7 +78,7 @@ def import_csv(
     """Check every row, then issue the file as one resumable job with a progress bar."""
     from openler.issuer.cohort import jobs
     from openler.issuer.cohort.csvfile import CohortFileError
-    from openler.issuer.cohort.messages import row_message
+    from openler.issuer.cohort.messages import award_message, row_message
     from openler.issuer.cohort.runner import config_for
     from openler.issuer.keys import KeyVault
     from openler.storage import db as storage_db
@@ -128,7 +128,7 @@ def import_csv(
                        f"{done.failed_count} not issued.")
             for item in jobs.items(db, job_id=job_id, limit=100_000):
                 if item.outcome == "failed":
-                    typer.echo(f"Line {item.line}: not issued: {item.message}")
+                    typer.echo(f"Line {item.line}: not issued: {award_message(item.message)}.")
     finally:
         engine.dispose()
     if status != "done":

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from openler.issuer import awards
 from openler.issuer.cohort import jobs
+from openler.issuer.cohort.messages import award_message
 from openler.storage.tables_catalog import Award
 from openler.storage.tables_cohort import CohortJob, CohortJobItem
 
@@ -46,7 +47,7 @@ def test_a_clean_file_is_issued_once_per_row(sessions, org_id, achievement_id, c
                           on_progress=seen.append)
     assert status == "done"
     job = job_of(sessions, job_id)
-    assert (job.issued_count, job.failed_count, job.cursor, job.to_issue) == (30, 0, 30, 30)
+    assert (job.issued_count, job.failed_count, job.cursor, job.to_issue) == (30, 0, 31, 30)
     assert award_count(sessions, org_id) == 30
     assert seen[-1].done == 30 and [p.done for p in seen] == sorted(p.done for p in seen)
     with sessions() as db:
@@ -102,7 +103,7 @@ def test_a_job_killed_halfway_resumes_and_issues_each_row_exactly_once(
         jobs.run_job(sessions, job_id=job_id, config=config, clock=clock, batch_size=5,
                      award_fn=dying_award)
     crashed = job_of(sessions, job_id)
-    assert (crashed.status, crashed.cursor) == ("running", 10)
+    assert (crashed.status, crashed.issued_count, crashed.cursor) == ("running", 10, 11)
     assert award_count(sessions, org_id) == 10  # the uncommitted tail was rolled back
     with sessions() as db:  # the heartbeat is fresh: nobody may take it yet
         assert jobs.resumable(db, now=clock()) == []
@@ -127,9 +128,8 @@ def test_awards_committed_before_a_crash_are_not_issued_again(sessions, org_id, 
     first = upload(sessions, org_id, content, clock)
     jobs.run_job(sessions, job_id=first, config=config, clock=clock)
     second = upload(sessions, org_id, content, clock)
-    with sessions() as db:
-        db.get(CohortJob, second).cursor = 0
-        db.commit()
+    with sessions() as db:  # (a fresh job starts at line 0 anyway: nothing to reset)
+        assert db.get(CohortJob, second).cursor == 0
     jobs.run_job(sessions, job_id=second, config=config, clock=clock)
     with sessions() as db:
         one = {i.line: i.award_id for i in jobs.items(db, job_id=first)}
@@ -181,5 +181,5 @@ def test_a_row_the_award_refuses_is_listed_and_the_rest_go_on(sessions, org_id, 
     assert (job.issued_count, job.failed_count) == (2, 1)
     with sessions() as db:
         failed = [i for i in jobs.items(db, job_id=job_id) if i.outcome == "failed"]
-    assert [(i.line, i.award_id) for i in failed] == [(3, None)]
-    assert failed[0].message
+    assert [(i.line, i.award_id, i.message) for i in failed] == [(3, None, "unknown_choice")]
+    assert award_message(failed[0].message) == "a result is not one the achievement allows"

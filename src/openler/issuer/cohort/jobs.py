@@ -33,8 +33,10 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from openler.issuer.awards_input import EvidenceInput, ResultInput
+from openler.issuer.catalog_input import CatalogInputError
 from openler.issuer.cohort.csvfile import CheckedFile, CohortRow, check_file
-from openler.issuer.errors import IssuerInputError, IssuerNotFound
+from openler.issuer.cohort.messages import AWARD_REASONS
+from openler.issuer.errors import IssuerError, IssuerInputError, IssuerNotFound
 from openler.storage.tables import Achievement, new_id
 from openler.storage.tables_cohort import CohortJob, CohortJobItem
 
@@ -184,7 +186,11 @@ def run_job(sessions: sessionmaker[Session], *, job_id: str, config: Any,
         assert job is not None
         org_id, digest = job.organization_id, job.file_digest
         rows = check(db, org_id=org_id, content=job.content).rows
-        done, issued, failed = job.cursor, job.issued_count, job.failed_count
+        # The cursor is the last spreadsheet line handled, so a resumed job goes on
+        # after it even if the catalog changed the set of valid lines meanwhile.
+        last_line, issued, failed = job.cursor, job.issued_count, job.failed_count
+        todo = [row for row in rows if row.line > last_line]
+        total = issued + failed + len(todo)
         pending: list[dict[str, Any]] = []
 
         def commit(final_status: str | None = None) -> bool:
@@ -193,7 +199,7 @@ def run_job(sessions: sessionmaker[Session], *, job_id: str, config: Any,
                 db.execute(insert(CohortJobItem), pending)
             pending.clear()
             now = clock()
-            values: dict[str, Any] = {"cursor": done, "issued_count": issued,
+            values: dict[str, Any] = {"cursor": last_line, "issued_count": issued,
                                       "failed_count": failed, "heartbeat_at": now}
             if final_status:
                 values.update(status=final_status, finished_at=now)
@@ -201,7 +207,7 @@ def run_job(sessions: sessionmaker[Session], *, job_id: str, config: Any,
                        .execution_options(synchronize_session=False))
             db.commit()
             if on_progress:
-                on_progress(Progress(done, len(rows), issued, failed))
+                on_progress(Progress(issued + failed, total, issued, failed))
             return bool(db.scalar(select(CohortJob.cancel_requested).where(CohortJob.id == job_id)))
 
         if commit():
@@ -209,17 +215,17 @@ def run_job(sessions: sessionmaker[Session], *, job_id: str, config: Any,
             return "cancelled"
         last = [time.monotonic()]
         try:
-            for row in rows[done:]:
+            for position, row in enumerate(todo, start=1):
                 outcome, award_id, message = _award_row(db, award_fn, row, config=config,
                                                         org_id=org_id, digest=digest, now=clock())
                 pending.append({"id": new_id(), "job_id": job_id, "line": row.line,
                                 "recipient": row.recipient[:500], "outcome": outcome,
                                 "award_id": award_id, "message": message})
-                done += 1
+                last_line = row.line
                 issued += outcome == "issued"
                 failed += outcome == "failed"
-                due = done % batch_size == 0 or time.monotonic() - last[0] > COMMIT_EVERY_S
-                if due and done < len(rows):
+                due = position % batch_size == 0 or time.monotonic() - last[0] > COMMIT_EVERY_S
+                if due and position < len(todo):
                     last[0] = time.monotonic()
                     if not commit():
                         continue
@@ -245,8 +251,14 @@ def _award_row(db: Session, award_fn: AwardFn, row: CohortRow, *, config: Any, o
                         evidence=[EvidenceInput(url=url) for url in row.evidence],
                         valid_from=row.valid_from, valid_until=row.valid_until, now=now,
                         idempotency_key=key)
-    except IssuerInputError as exc:
-        return "failed", None, exc.message[:1000]
+    except CatalogInputError as exc:
+        codes = [code for code in exc.errors.values() if code in AWARD_REASONS]
+        return "failed", None, codes[0] if codes else "other"
+    except IssuerNotFound:
+        return "failed", None, "not_found"
+    except IssuerError as exc:  # refused for this line only; the job goes on
+        log.info("cohort line %d refused: %s", row.line, exc)
+        return "failed", None, "other"
     return "issued", str(getattr(made, "id", "")) or None, None
 
 

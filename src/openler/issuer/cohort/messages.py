@@ -39,6 +39,19 @@ FILE_REASONS: dict[str, str] = {
     "not_csv": "The file could not be read as CSV: check the quotes.",
 }
 
+AWARD_REASONS: dict[str, str] = {
+    "unknown_choice": "a result is not one the achievement allows",
+    "out_of_range": "a result is outside the range the achievement allows",
+    "invalid_number": "a result must be a number",
+    "retired": "the achievement is retired and cannot be awarded",
+    "too_long": "a value is too long",
+    "invalid_url": "the evidence link is not a web address",
+    "not_after_start": "valid_until must be later than valid_from",
+    "not_found": "the achievement is no longer in your catalog",
+    "other": "the credential could not be made from this line",
+}
+"""Why the award service refused a line that passed the file checks (stored as the code)."""
+
 LINE_TEMPLATE = "Line %(line)d, column %(column)s: %(reason)s."
 
 
@@ -57,3 +70,8 @@ def file_message(code: str, params: Mapping[str, object] | None = None,
                  translate: Translate = _identity) -> str:
     """A problem with the whole file, as a sentence."""
     return translate(FILE_REASONS[code]) % dict(params or {})
+
+
+def award_message(code: str | None, translate: Translate = _identity) -> str:
+    """Why a checked line was still not issued, as a phrase."""
+    return translate(AWARD_REASONS.get(code or "other", AWARD_REASONS["other"]))

@@ -26,7 +26,7 @@ from openler.issuer.cohort.csvfile import (
     CohortFileError,
     template_csv,
 )
-from openler.issuer.cohort.messages import file_message, row_message
+from openler.issuer.cohort.messages import award_message, file_message, row_message
 from openler.issuer.errors import IssuerNotFound
 from openler.issuer.keys import KeyVault
 from openler.storage.tables_cohort import CohortJob
@@ -145,6 +145,7 @@ def job_page(request: Request, org_id: str, job_id: str, db: DbSession,
         "problems": _problems(db, job) if job.status == "validated" and job.invalid_rows else [],
         "items": [] if job.status == "validated" else jobs.items(db, job_id=job.id),
         "status_text": gettext(STATUS_TEXT.get(job.status, STATUS_TEXT["failed"])),
+        "award_reason": lambda code: award_message(code, translate=gettext),
     }
     return render(request, "cohort/job.html", context)
 

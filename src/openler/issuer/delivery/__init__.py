@@ -1,0 +1,1 @@
+"""Delivery of issued credentials to learners: claim offers, mail, OpenID4VCI."""
