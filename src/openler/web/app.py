@@ -21,6 +21,7 @@ from openler.web.headers import SecurityHeadersMiddleware
 from openler.web.i18n import LanguageMiddleware
 from openler.web.routers import account, auth, cohort, home, orgs
 from openler.web.routers import catalog as catalog_pages
+from openler.web.routers import delivery, oid4vci
 from openler.web.templating import make_templates
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -76,5 +77,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
         app.include_router(router)
     app.include_router(vc_api_router)
     app.include_router(catalog_pages.router)
+    app.include_router(delivery.router)
+    app.include_router(oid4vci.router)
     errors.install(app)
     return app
