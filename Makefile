@@ -19,7 +19,7 @@ test: setup
 	bash scripts/test
 
 bench: setup
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(GROUPS)
 
 lint: setup
 	$(BIN)/ruff check src tests bench

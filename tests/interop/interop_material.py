@@ -28,6 +28,9 @@ def achievement_credential() -> dict[str, Any]:
     doc = ob3_example()
     doc["@context"] = [*doc["@context"], OB_EXTENSIONS]
     doc["type"] = ["VerifiableCredential", "AchievementCredential"]
+    # The OB 3.0 schema wants date-times here (helpers' example has plain dates).
+    doc["credentialSubject"]["activityStartDate"] = "2025-02-01T00:00:00Z"
+    doc["credentialSubject"]["activityEndDate"] = "2025-05-30T00:00:00Z"
     return doc
 
 
