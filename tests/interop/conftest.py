@@ -13,9 +13,11 @@ DID documents a test passes (did:web); did:key is derived on the JS side.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -75,18 +77,34 @@ class NodeRunner:
         return self.run("verify.mjs", credentials, documents=documents, extra=extra)
 
 
+def _installed_matches_lock(modules: Path) -> bool:
+    """Whether node_modules holds exactly the versions package-lock.json pins."""
+    hidden = modules / ".package-lock.json"  # npm's record of what it installed
+    if not hidden.is_file():
+        return False
+
+    def versions(path: Path) -> dict[str, str]:
+        packages = json.loads(path.read_text(encoding="utf-8")).get("packages", {})
+        return {k: v.get("version", "") for k, v in packages.items() if k}
+
+    return versions(hidden) == versions(JS_DIR / "package-lock.json")
+
+
 @pytest.fixture(scope="session")
 def node_modules() -> Path:
-    """js/node_modules, installed from the committed lock file when missing."""
+    """js/node_modules, installed from the committed lock file when missing or stale."""
     _require("node")
     npm = _require("npm")
     modules = JS_DIR / "node_modules"
-    if not (modules / "@digitalbazaar" / "vc").is_dir():
-        proc = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS_DIR,
-                              capture_output=True, timeout=600, check=False)
-        if proc.returncode != 0:
-            pytest.fail("`npm ci` in tests/interop/js failed:\n"
-                        + proc.stderr.decode("utf-8", "replace")[-4000:], pytrace=False)
+    lock_path = Path(tempfile.gettempdir()) / "openler-interop-npm-ci.lock"
+    with lock_path.open("w") as lock:  # concurrent test runs in one tree: one npm ci
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _installed_matches_lock(modules):
+            proc = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS_DIR,
+                                  capture_output=True, timeout=600, check=False)
+            if proc.returncode != 0:
+                pytest.fail("`npm ci` in tests/interop/js failed:\n"
+                            + proc.stderr.decode("utf-8", "replace")[-4000:], pytrace=False)
     return modules
 
 

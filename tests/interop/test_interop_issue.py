@@ -13,7 +13,6 @@ import copy
 
 import jsonschema
 import pytest
-
 from interop_material import (
     JS_NOW,
     SUITES,
@@ -22,6 +21,7 @@ from interop_material import (
     official_ob3_schema,
     tampered_copies,
 )
+
 from openler.core.proofs import sign
 from openler.core.schema import validate
 from openler.issuer import keys, tokens

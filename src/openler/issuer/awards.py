@@ -34,7 +34,7 @@ from openler.core.models import (
     Result,
     parse_model,
 )
-from openler.issuer import catalog, service, status_lists
+from openler.issuer import audit, catalog, service, status_lists
 from openler.issuer.awards_input import (
     EvidenceInput,
     ResultInput,
@@ -43,6 +43,7 @@ from openler.issuer.awards_input import (
     check_recipient,
 )
 from openler.issuer.catalog_input import CatalogInputError
+from openler.issuer.dashboard import record_event
 from openler.issuer.errors import IssuerNotFound
 from openler.issuer.service import IssuerConfig
 from openler.storage.tables import Organization
@@ -229,6 +230,9 @@ def award(db: Session, *, config: IssuerConfig, org_id: str, achievement_id: str
         if found is None:
             raise
         return found
+    record_event(db, org_id=org_id, award_id=row.id, kind="issued", at=now)
+    audit.record(db, org_id=org_id, action="award_issued", target_type="credential",
+                 target_id=row.credential_id, target_label=achievement.name, now=now)
     return row
 
 
@@ -283,7 +287,7 @@ def can_suspend(db: Session, award_row: Award) -> bool:
 
 
 def set_award_status(db: Session, *, org_id: str, award_id: str, action: str,
-                     now: datetime) -> Award:
+                     now: datetime, reason: str | None = None) -> Award:
     """Revoke, suspend or lift a suspension, in the status list and on the award."""
     row = get_award(db, org_id=org_id, award_id=award_id)
     if action not in STATUS_ACTIONS:
@@ -300,4 +304,9 @@ def set_award_status(db: Session, *, org_id: str, award_id: str, action: str,
     row.status = STATUS_ACTIONS[action]
     row.status_changed_at = now
     db.flush()
+    done = {"revoke": "revoked", "suspend": "suspended", "unsuspend": "unsuspended"}[action]
+    record_event(db, org_id=org_id, award_id=row.id, kind=done, at=now)
+    audit.record(db, org_id=org_id, action=f"credential_{done}", target_type="credential",
+                 target_id=row.credential_id, target_label=row.achievement.name, now=now,
+                 private_reason=reason if action == "revoke" else None)
     return row

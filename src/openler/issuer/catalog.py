@@ -30,6 +30,7 @@ from openler.core.models import (
     ResultDescription,
     RubricCriterionLevel,
 )
+from openler.issuer import audit
 from openler.issuer.catalog_input import AchievementInput, CatalogInputError, checked
 from openler.issuer.errors import IssuerNotFound
 from openler.issuer.models import PublicBase
@@ -131,6 +132,8 @@ def create_achievement(db: Session, *, config: IssuerConfig, org_id: str,
     db.add(row)
     db.flush()
     _snapshot(db, config=config, row=row, now=now)
+    audit.record(db, org_id=org_id, action="achievement_created", target_type="achievement",
+                 target_id=row.id, target_label=row.name, now=now)
     return row
 
 
@@ -142,6 +145,8 @@ def update_achievement(db: Session, *, config: IssuerConfig, org_id: str, achiev
     row.updated_at = now
     db.flush()
     _snapshot(db, config=config, row=row, now=now)
+    audit.record(db, org_id=org_id, action="achievement_edited", target_type="achievement",
+                 target_id=row.id, target_label=row.name, now=now)
     return row
 
 
@@ -151,6 +156,9 @@ def retire_achievement(db: Session, *, org_id: str, achievement_id: str, now: da
     row = get_achievement(db, org_id=org_id, achievement_id=achievement_id)
     row.retired_at = now if retire else None
     db.flush()
+    audit.record(db, org_id=org_id, target_type="achievement", target_id=row.id,
+                 action="achievement_retired" if retire else "achievement_restored",
+                 target_label=row.name, now=now)
     return row
 
 

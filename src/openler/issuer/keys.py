@@ -28,6 +28,7 @@ from openler.core.dids import did_web_document
 from openler.core.errors import KeyMaterialError
 from openler.core.keys.multibase import multibase_decode, split_multicodec
 from openler.core.keys.multikey import ALGORITHMS, KeyPair, PublicKey, generate_keypair
+from openler.issuer import audit
 from openler.issuer.errors import IssuerInputError, IssuerNotFound
 from openler.issuer.models import PublicBase
 from openler.issuer.ports import LocalKeySigner
@@ -110,7 +111,10 @@ def create_key(db: Session, *, vault: KeyVault, org_id: str, now: datetime,
 def rotate_key(db: Session, *, vault: KeyVault, org_id: str, now: datetime,
                algorithm: str = "Ed25519") -> SigningKey:
     """Make a fresh key active; the old ones stay published for old credentials."""
-    return create_key(db, vault=vault, org_id=org_id, now=now, algorithm=algorithm)
+    row = create_key(db, vault=vault, org_id=org_id, now=now, algorithm=algorithm)
+    audit.record(db, org_id=org_id, action="key_rotated", target_type="signing_key",
+                 target_id=row.id, target_label=algorithm, now=now)
+    return row
 
 
 def _keys(db: Session, org_id: str) -> list[SigningKey]:

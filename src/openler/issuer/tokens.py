@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from openler.accounts import service as accounts
 from openler.accounts.errors import NotFound
 from openler.accounts.models import Role
+from openler.issuer import audit
 from openler.issuer.errors import (
     IssuerInputError,
     IssuerNotAllowed,
@@ -60,6 +61,8 @@ def create_api_token(db: Session, *, user: User, org_id: str, name: str,
                    token_hash=_digest(token), created_at=now)
     db.add(row)
     db.flush()
+    audit.record(db, org_id=org_id, action="api_token_created", target_type="api_token",
+                 target_id=row.id, target_label=name, now=now, actor_id=user.id)
     return row, token
 
 
@@ -70,6 +73,8 @@ def revoke_api_token(db: Session, *, org_id: str, token_id: str, now: datetime) 
         raise IssuerNotFound("API token")
     row.revoked_at = now
     db.flush()
+    audit.record(db, org_id=org_id, action="api_token_revoked", target_type="api_token",
+                 target_id=row.id, target_label=row.name, now=now)
 
 
 def authenticate(db: Session, *, authorization: str | None, now: datetime) -> ApiCaller:
@@ -86,4 +91,5 @@ def authenticate(db: Session, *, authorization: str | None, now: datetime) -> Ap
     if row is None or row.revoked_at is not None:
         raise Unauthenticated("The API token is not valid.")
     row.last_used_at = now
+    audit.set_actor(db, row.created_by)
     return ApiCaller(organization_id=row.organization_id, token_id=row.id)

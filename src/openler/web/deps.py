@@ -62,6 +62,7 @@ def optional_user(request: Request, db: DbSession) -> User | None:
     if user is None and "uid" in request.session:
         request.session.pop("uid")
     request.state.user = user
+    db.info["openler.actor_id"] = user.id if user else None  # who acts, for the audit log
     return user
 
 

@@ -4,6 +4,8 @@
 // Input: a JSON array of documents. Output: a JSON array, one
 // {nquads} or {error} per document, in input order. jsonld.canonize runs
 // with algorithm RDFC-1.0 and safe mode on, the loader serving only the mapping.
+// A document refused by rdf-canonize's default work limit (maxWorkFactor 1) is
+// canonicalized again with maxWorkFactor 3 and flagged with defaultLimitError.
 import jsonld from 'jsonld';
 import {makeLoader, parseArgs, readInput, readMapping} from './loader.mjs';
 
