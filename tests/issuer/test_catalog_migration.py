@@ -42,6 +42,7 @@ def test_0002_achievements_are_carried_forward(tmp_path):
                                     "retired_at FROM achievements WHERE id = 'a1'")).one()
             assert tuple(row) == ("Old Badge", "Achievement", 0, None)
             assert conn.execute(text("SELECT target_type FROM alignments")).scalar_one() is None
+        storage_db.upgrade(engine)  # today's award code also writes the later tables
         config = IssuerConfig(base=PublicBase.parse("https://old.example"), vault=KeyVault("k"))
         with storage_db.make_sessionmaker(engine)() as s:
             made = awards.award(s, config=config, org_id="o1", achievement_id="a1",

@@ -17,6 +17,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from openler.core.models import IdentityObject
 from openler.issuer import audit, awards, service
 from openler.issuer.catalog_input import CatalogInputError
@@ -26,14 +28,14 @@ from openler.storage.tables_catalog import Award, AwardEvidence
 from openler.storage.tables_lifecycle import AwardNote
 
 __all__ = ["MAX_REASON", "SUPERSEDED", "display_status", "expired_ids", "is_expired",
-           "note_of", "record_event", "reissue", "revoke", "suspend", "unsuspend"]
+           "note_of", "record_event", "valid_until_of", "reissue", "revoke", "suspend", "unsuspend"]
 
 SUPERSEDED = "superseded"
 MAX_REASON = 500
 MAX_NAME = 200
 
 
-def note_of(db: Any, award_row: Award) -> AwardNote:
+def note_of(db: Session, award_row: Award) -> AwardNote:
     """The award's private note (created when first needed)."""
     note = db.get(AwardNote, award_row.id)
     if note is None:
@@ -42,7 +44,8 @@ def note_of(db: Any, award_row: Award) -> AwardNote:
     return note
 
 
-def _until(award_row: Award) -> datetime | None:
+def valid_until_of(award_row: Award) -> datetime | None:
+    """The credential's validUntil, when it has one."""
     value = award_row.credential.get("validUntil") if award_row.credential else None
     if not isinstance(value, str):
         return None
@@ -54,7 +57,7 @@ def _until(award_row: Award) -> datetime | None:
 
 def is_expired(award_row: Award, now: datetime) -> bool:
     """Whether the credential's validUntil has passed."""
-    until = _until(award_row)
+    until = valid_until_of(award_row)
     return until is not None and until <= now
 
 
@@ -70,7 +73,7 @@ def expired_ids(rows: list[Award], now: datetime) -> set[str]:
     return {r.id for r in rows if r.status != "revoked" and is_expired(r, now)}
 
 
-def revoke(db: Any, *, org_id: str, award_id: str, reason: str, now: datetime) -> Award:
+def revoke(db: Session, *, org_id: str, award_id: str, reason: str, now: datetime) -> Award:
     """Revoke for good, keeping the reason privately (never in the status list)."""
     reason = (reason or "").strip()
     if not reason:
@@ -84,13 +87,13 @@ def revoke(db: Any, *, org_id: str, award_id: str, reason: str, now: datetime) -
     return row
 
 
-def suspend(db: Any, *, org_id: str, award_id: str, now: datetime) -> Award:
+def suspend(db: Session, *, org_id: str, award_id: str, now: datetime) -> Award:
     """Suspend, where the credential has a suspension entry."""
     return awards.set_award_status(db, org_id=org_id, award_id=award_id, action="suspend",
                                    now=now)
 
 
-def unsuspend(db: Any, *, org_id: str, award_id: str, now: datetime) -> Award:
+def unsuspend(db: Session, *, org_id: str, award_id: str, now: datetime) -> Award:
     """Lift a suspension."""
     return awards.set_award_status(db, org_id=org_id, award_id=award_id, action="unsuspend",
                                    now=now)
@@ -113,7 +116,7 @@ def _corrected(doc: dict[str, Any], *, name: str | None,
     return new
 
 
-def reissue(db: Any, *, config: IssuerConfig, org_id: str, award_id: str, now: datetime,
+def reissue(db: Session, *, config: IssuerConfig, org_id: str, award_id: str, now: datetime,
             recipient_name: str | None = None, valid_until: datetime | None = None) -> Award:
     """Issue a corrected credential, revoke the old one as superseded, forget its content."""
     old = awards.get_award(db, org_id=org_id, award_id=award_id)

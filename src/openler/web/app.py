@@ -19,9 +19,9 @@ from openler.web import api_docs, errors
 from openler.web.api import router as vc_api_router
 from openler.web.headers import SecurityHeadersMiddleware
 from openler.web.i18n import LanguageMiddleware
-from openler.web.routers import account, auth, cohort, home, orgs
+from openler.web.routers import account, auth, cohort, delivery, home, oid4vci, orgs
 from openler.web.routers import catalog as catalog_pages
-from openler.web.routers import delivery, oid4vci
+from openler.web.routers import lifecycle as lifecycle_pages
 from openler.web.templating import make_templates
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -79,5 +79,6 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
     app.include_router(catalog_pages.router)
     app.include_router(delivery.router)
     app.include_router(oid4vci.router)
+    app.include_router(lifecycle_pages.router)
     errors.install(app)
     return app

@@ -117,6 +117,15 @@ def test_too_many_wrong_codes_end_the_wallet_link(client, make_client, staff, we
     assert late.json()["error"] == "invalid_grant"
     again = learner.post(f"{path}/wallet", data={"csrf_token": web.csrf_of(learner, path)})
     assert again.status_code == 200  # the learner can make a new wallet link
+    link = re.search(r"credential_offer=([^\"<\s]+)", again.text).group(1)
+    pre_code = json.loads(unquote(link))["grants"][PRE_AUTH]["pre-authorized_code"]
+    for _ in range(5):  # ... but guesses add up over all wallet links of the offer
+        learner.post("/oid4vci/token", data={
+            "grant_type": PRE_AUTH, "pre-authorized_code": pre_code, "tx_code": wrong})
+    locked = learner.post(f"{path}/wallet", data={"csrf_token": web.csrf_of(learner, path)})
+    assert locked.status_code == 410 and "locked" in locked.text
+    assert locked.headers["cache-control"] == "no-store"
+    assert locked.headers["referrer-policy"] == "no-referrer"
 
 
 def test_reoffer_replaces_and_spanish_page(client, make_client, staff, web, clock):
@@ -146,3 +155,20 @@ def test_outbox_is_for_the_organizations_staff(client, make_client, staff, accou
     assert refused.status_code == 404
     visitor = make_client()
     assert visitor.get(f"/orgs/{org_id}/outbox", follow_redirects=False).status_code == 303
+
+
+def test_an_award_to_a_did_gets_its_link_shown_to_staff(client, staff, clean_db, clock, web):
+    org_id, _, _ = staff
+    config = IssuerConfig(base=PublicBase.parse("http://testserver"), vault=KeyVault(APP_SECRET))
+    with storage_db.make_sessionmaker(clean_db)() as s:
+        course = catalog.list_achievements(s, org_id=org_id)[0]
+        row = awards.award(s, config=config, org_id=org_id, achievement_id=course.id,
+                           recipient_did="did:example:learner-42", now=clock())
+        s.commit()
+        award_id = row.id
+    token = web.csrf_of(client, f"/orgs/{org_id}/awards")
+    sent = client.post(f"/orgs/{org_id}/claim-offers/{award_id}", data={"csrf_token": token})
+    assert sent.status_code == 200 and "Give the learner this link." in sent.text
+    link = re.search(r'href="http://testserver(/claim/[A-Za-z0-9_-]+)"', sent.text).group(1)
+    assert client.get(link).status_code == 200
+    assert "The outbox is empty." in sent.text  # nothing was mailed

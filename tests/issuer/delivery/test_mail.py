@@ -104,3 +104,20 @@ def test_offer_falls_back_to_the_outbox_when_smtp_fails(session, org_id, award_r
     assert kept.to_address == "learner@example.org" and kept.offer_id == sent.new.offer.id
     assert "Example College" in kept.subject and "has issued you" in kept.body
     assert kept.link == f"https://badges.example.org/claim/{sent.new.token}"
+
+
+def test_settings_choose_smtp_or_the_outbox(session, monkeypatch):
+    from openler.settings import Settings
+    from openler.web.routers.delivery import mailer_for
+
+    monkeypatch.setenv("OPENLER_SMTP_HOST", "mail.college.example")
+    monkeypatch.setenv("OPENLER_SMTP_PORT", "2525")
+    monkeypatch.setenv("OPENLER_SMTP_FROM", "Badges <badges@college.example>")
+    monkeypatch.setenv("OPENLER_SMTP_STARTTLS", "false")
+    chosen = mailer_for(Settings(database_url="sqlite://"), session)
+    assert isinstance(chosen, mail.SmtpMailer)
+    assert (chosen.settings.host, chosen.settings.port, chosen.settings.starttls) == (
+        "mail.college.example", 2525, False)
+    assert chosen.settings.sender == "Badges <badges@college.example>"
+    monkeypatch.delenv("OPENLER_SMTP_HOST")
+    assert isinstance(mailer_for(Settings(database_url="sqlite://"), session), mail.OutboxMailer)

@@ -32,6 +32,7 @@ from typing import Any, Protocol
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from openler.issuer import audit
 from openler.issuer.awards_input import EvidenceInput, ResultInput
 from openler.issuer.catalog_input import CatalogInputError
 from openler.issuer.cohort.csvfile import CheckedFile, CohortRow, check_file
@@ -120,6 +121,9 @@ def start_job(db: Session, *, org_id: str, job_id: str, issue_valid_rows: bool,
         raise CohortJobNotReady("No line of this file can be issued.", code="no_valid_rows")
     job.status, job.public_base = "queued", public_base
     db.flush()
+    audit.record(db, org_id=org_id, action="cohort_started", target_type="cohort_job",
+                 target_id=job.id, target_label=job.filename, now=now,
+                 detail={"rows": job.to_issue})
     return job
 
 
@@ -131,6 +135,8 @@ def request_cancel(db: Session, *, org_id: str, job_id: str, now: datetime) -> C
     elif job.status == "running":
         job.cancel_requested = True
     db.flush()
+    audit.record(db, org_id=org_id, action="cohort_cancelled", target_type="cohort_job",
+                 target_id=job.id, target_label=job.filename, now=now)
     return job
 
 

@@ -68,8 +68,9 @@ def _public_jwk(jwk: Any) -> dict[str, str]:
 
 
 def _import(jwk: dict[str, str]) -> Key:
+    data: dict[str, str | list[str]] = dict(jwk)
     try:
-        return OKPKey.import_key(jwk) if jwk["kty"] == "OKP" else ECKey.import_key(jwk)
+        return OKPKey.import_key(data) if jwk["kty"] == "OKP" else ECKey.import_key(data)
     except (JoseError, ValueError, TypeError):
         raise _invalid("The key in the proof cannot be read.") from None
 

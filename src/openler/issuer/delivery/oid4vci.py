@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from openler.core.models import OB_V3_CONTEXT, VC_V2_CONTEXT
@@ -47,6 +48,8 @@ GRANT_TTL = timedelta(minutes=30)
 TOKEN_TTL = timedelta(minutes=5)
 NONCE_TTL = timedelta(minutes=5)
 MAX_TX_ATTEMPTS = 5
+MAX_OFFER_TX_FAILURES = 10
+"""Wrong codes allowed over all wallet links of one offer; then staff must send a new one."""
 
 
 def issuer_metadata(issuer: str) -> dict[str, Any]:
@@ -137,10 +140,19 @@ def offer_document(issuer: str, code: str) -> dict[str, Any]:
     }
 
 
+def tx_failures(db: Session, offer_id: str) -> int:
+    """Wrong transaction codes typed so far for one offer, over all its wallet links."""
+    total = db.scalar(select(func.sum(PreAuthorizedGrant.failed_attempts)).where(
+        PreAuthorizedGrant.offer_id == offer_id))
+    return int(total or 0)
+
+
 def new_wallet_offer(db: Session, *, offer: ClaimOffer, issuer: str,
                      now: datetime) -> WalletOffer:
     """A fresh pre-authorized code for the offer; earlier unused codes stop working."""
     check_live(offer, now=now)
+    if tx_failures(db, offer.id) >= MAX_OFFER_TX_FAILURES:
+        raise OfferUnavailable("locked")
     for old in db.scalars(select(PreAuthorizedGrant).where(
             PreAuthorizedGrant.offer_id == offer.id, PreAuthorizedGrant.used_at.is_(None))):
         old.expires_at = min(old.expires_at, now)
@@ -188,7 +200,8 @@ def redeem(db: Session, *, form: Mapping[str, str], now: datetime) -> dict[str, 
     tx_code = form.get("tx_code")
     if not tx_code:
         raise Oid4vciError("invalid_request", "tx_code is missing: this offer needs one.")
-    if digest(tx_code[:50]) != grant.offer.tx_code_hash:
+    locked = tx_failures(db, grant.offer_id) >= MAX_OFFER_TX_FAILURES
+    if locked or not hmac.compare_digest(digest(tx_code[:50]), grant.offer.tx_code_hash):
         grant.failed_attempts += 1
         if grant.failed_attempts >= MAX_TX_ATTEMPTS:
             grant.expires_at = now  # too many guesses: the learner asks for a new code

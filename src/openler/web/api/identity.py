@@ -13,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
 from openler.issuer import service
-from openler.issuer.status_lists import LIST_TTL_SECONDS
 from openler.web.api.deps import Config
 from openler.web.deps import DbSession, Now
 
@@ -45,4 +44,5 @@ async def status_list(list_id: str, db: DbSession, config: Config, now: Now) -> 
     document = await run_in_threadpool(
         lambda: service.status_list_document(db, config=config, list_id=list_id, now=now)
     )
-    return JSONResponse(document, headers={"Cache-Control": f"public, max-age={LIST_TTL_SECONDS}"})
+    # Signed per request: every change shows at once, so shared caches must revalidate.
+    return JSONResponse(document, headers={"Cache-Control": "no-cache"})

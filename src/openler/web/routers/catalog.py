@@ -17,7 +17,7 @@ from openler.accounts import service as accounts
 from openler.accounts.errors import NotAllowed
 from openler.accounts.models import Role
 from openler.core.models import ACHIEVEMENT_TYPES, ALIGNMENT_TARGET_TYPES, RESULT_TYPES
-from openler.issuer import awards, catalog, transcripts
+from openler.issuer import awards, catalog, lifecycle, transcripts
 from openler.issuer.awards_input import EvidenceInput, ResultInput
 from openler.issuer.catalog_input import FRAMEWORKS, CatalogInputError
 from openler.issuer.errors import IssuerNotFound
@@ -262,7 +262,7 @@ def award_one(request: Request, org_id: str, achievement_id: str, form: CheckedF
 
 
 @router.get("/awards")
-def awards_page(request: Request, org_id: str, db: DbSession, user: CurrentUser,
+def awards_page(request: Request, org_id: str, db: DbSession, user: CurrentUser, now: Now,
                 learner: str = "") -> Response:
     """Every award of the organization, or one learner's, with status actions."""
     org = _staff(db, user, org_id)
@@ -270,7 +270,7 @@ def awards_page(request: Request, org_id: str, db: DbSession, user: CurrentUser,
     rows = awards.list_awards(db, org_id=org_id, recipient=learner or None)
     suspendable = {a.id for a in rows if a.status != "revoked" and awards.can_suspend(db, a)}
     return _page(request, "awards.html", org, awards=rows, learner=learner,
-                 suspendable=suspendable)
+                 suspendable=suspendable, expired=lifecycle.expired_ids(rows, now))
 
 
 @router.post("/awards/{award_id}/{action}")

@@ -43,16 +43,23 @@ def _translator(language: str) -> Any:
     return translations_for(language).gettext
 
 
+def _private(response: Response) -> Response:
+    """Claim pages carry secrets: never cached, never sent on as a referrer."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def _unavailable(request: Request, exc: OfferUnavailable) -> Response:
-    return render(request, "delivery/unavailable.html", {"reason": exc.reason},
-                  status_code=UNAVAILABLE_STATUS.get(exc.reason, 410))
+    return _private(render(request, "delivery/unavailable.html", {"reason": exc.reason},
+                           status_code=UNAVAILABLE_STATUS.get(exc.reason, 410)))
 
 
 def _claim_page(request: Request, db: DbSession, token: str, now: Any,
                 **context: Any) -> Response:
     offer = offers.find_offer(db, token=token, now=now)
-    return render(request, "delivery/claim.html",
-                  {"token": token, "about": service.describe(db, offer), **context})
+    return _private(render(request, "delivery/claim.html",
+                           {"token": token, "about": service.describe(db, offer), **context}))
 
 
 @router.get("/claim/{token}")
@@ -72,9 +79,9 @@ def claim_download(request: Request, token: str, form: CheckedForm, db: DbSessio
         offer, credential = offers.download(db, token=token, now=now)
     except OfferUnavailable as exc:
         return _unavailable(request, exc)
-    return Response(json.dumps(credential, indent=2), media_type="application/json",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="credential-{offer.award_id}.json"'})
+    return _private(Response(
+        json.dumps(credential, indent=2), media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="credential-{offer.award_id}.json"'}))
 
 
 @router.post("/claim/{token}/wallet")
