@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -42,7 +43,7 @@ DEMO_USERS = (
     ),
 )
 
-CATALOG = (
+CATALOG: tuple[dict[str, Any], ...] = (
     {
         "name": "Certified Nursing Assistant Program",
         "type": "Certificate",

@@ -589,5 +589,5 @@ def document_quads(root: Ctx, document: Any, events: list[Event] | None = None) 
     walker = Walker(events is not None)
     walker.expand(root, None, document, None)
     if events is not None:
-        events += walker.events  # type: ignore[operator]
+        events.extend(walker.events or ())
     return list(dict.fromkeys(walker.out)) + walker.repeats

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -49,8 +49,8 @@ ACTIVE = ("queued", "running")
 FINISHED = ("done", "cancelled", "failed")
 
 
-class AwardFn(Protocol):
-    def __call__(self, db: Session, **kwargs: Any) -> Any: ...
+AwardFn = Callable[..., Any]
+"""The single-award use case's shape (``openler.issuer.awards.award``), or a test double."""
 
 
 class CohortJobNotReady(IssuerInputError):
@@ -150,7 +150,7 @@ def claim(db: Session, *, job_id: str, now: datetime) -> bool:
         .values(status="running", heartbeat_at=now, started_at=now)
         .execution_options(synchronize_session=False))
     db.commit()
-    return result.rowcount == 1
+    return getattr(result, "rowcount", 0) == 1  # a CursorResult for UPDATE statements
 
 
 def resumable(db: Session, *, now: datetime) -> list[str]:

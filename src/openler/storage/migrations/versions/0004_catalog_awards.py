@@ -90,9 +90,9 @@ def upgrade() -> None:
         sa.Column("status_changed_at", _WHEN, nullable=True),
         sa.UniqueConstraint("organization_id", "idempotency_key"),
     )
-    for column in ("organization_id", "achievement_id", "version_id", "recipient_email",
-                   "recipient_did"):
-        op.create_index(f"ix_awards_{column}", "awards", [column])
+    for indexed in ("organization_id", "achievement_id", "version_id", "recipient_email",
+                    "recipient_did"):
+        op.create_index(f"ix_awards_{indexed}", "awards", [indexed])
     op.create_table(
         "award_evidence",
         sa.Column("id", sa.String(32), primary_key=True),
