@@ -120,3 +120,13 @@ def a11y():
         no_horizontal_scroll = staticmethod(assert_no_horizontal_scroll)
 
     return Checks
+
+
+@pytest.fixture
+def demo(db, clock):
+    """The `openler serve --demo` data set, loaded into the test database."""
+    from openler.demo import DEMO_USERS, load_demo
+
+    load_demo(db, now=clock())
+    db.commit()
+    return {user.email: user for user in DEMO_USERS}

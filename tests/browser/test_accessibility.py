@@ -3,13 +3,11 @@ at 360 px wide and at 200% zoom; keyboard focus; error summary behaviour."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from journeys import sign_in
 
 pytestmark = pytest.mark.browser
 
-HOME = re.compile(r"^http://[^/]+/$")
 
 LANGUAGES = ["en", "es"]
 VIEWPORTS = {
@@ -30,14 +28,6 @@ def _choose_language(page, language: str) -> None:
     assert page.locator("html").get_attribute("lang") == language
 
 
-def _sign_in(page, email: str, password: str) -> None:
-    page.goto("/sign-in")
-    page.fill("#field-email", email)
-    page.fill("#field-password", password)
-    with page.expect_navigation(url=HOME):
-        page.locator("form[action='/sign-in'] button[type=submit]").click()
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_public_pages(new_page, a11y, language, viewport):
@@ -50,16 +40,6 @@ def test_public_pages(new_page, a11y, language, viewport):
         a11y.no_horizontal_scroll(page, label)
         if viewport == "desktop":
             a11y.accessible(page, label)
-
-
-@pytest.fixture
-def demo(db, clock):
-    """The `openler serve --demo` data set, loaded into the test database."""
-    from openler.demo import DEMO_USERS, load_demo
-
-    load_demo(db, now=clock())
-    db.commit()
-    return {user.email: user for user in DEMO_USERS}
 
 
 def _member_paths(page) -> list[str]:
@@ -85,7 +65,7 @@ def _member_paths(page) -> list[str]:
 def test_member_pages(new_page, a11y, demo, who, language, viewport):
     page = new_page(**VIEWPORTS[viewport])
     _choose_language(page, language)
-    _sign_in(page, who, demo[who].password)
+    sign_in(page, who, demo[who].password)
     paths = _member_paths(page)
     if who.startswith("registrar"):
         assert any("/achievements/" in p for p in paths)
@@ -134,7 +114,7 @@ def test_error_summary_gets_focus_and_links_to_fields(page, a11y, language):
 def test_settings_errors_are_accessible(page, a11y, accounts, web, language):
     accounts.org_owner("owner@college.example", "Test College")
     _choose_language(page, language)
-    _sign_in(page, "owner@college.example", web.password)
+    sign_in(page, "owner@college.example", web.password)
     page.goto("/account")
     page.locator("form[action='/account/password'] button[type=submit]").click()
     page.wait_for_selector("[data-error-summary]")

@@ -4,37 +4,13 @@ achievement with a skill alignment to a revoked award for the demo learner."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from journeys import org_path, sign_in
 
 pytestmark = pytest.mark.browser
 
-HOME = re.compile(r"^http://[^/]+/$")
 LANGUAGES = ["en", "es"]
 STAFF = "registrar@riverside.example"
-
-
-@pytest.fixture
-def demo(db, clock):
-    from openler.demo import DEMO_USERS, load_demo
-
-    load_demo(db, now=clock())
-    db.commit()
-    return {user.email: user for user in DEMO_USERS}
-
-
-def _sign_in(page, email: str, password: str) -> None:
-    page.goto("/sign-in")
-    page.fill("#field-email", email)
-    page.fill("#field-password", password)
-    with page.expect_navigation(url=HOME):
-        page.locator("form[action='/sign-in'] button[type=submit]").click()
-
-
-def _org_path(page) -> str:
-    page.goto("/")
-    return page.locator("main a[href^='/orgs/']").first.get_attribute("href")
 
 
 def _create(page, org: str, name: str) -> str:
@@ -59,8 +35,8 @@ def _create(page, org: str, name: str) -> str:
 def test_issuer_pages_are_accessible(new_page, a11y, demo, language):
     page = new_page()
     page.goto(f"/language/{language}?next=/")
-    _sign_in(page, STAFF, demo[STAFF].password)
-    org = _org_path(page)
+    sign_in(page, STAFF, demo[STAFF].password)
+    org = org_path(page)
 
     def check(label: str) -> None:
         assert page.locator("html").get_attribute("lang") == language
@@ -106,8 +82,8 @@ def test_issuer_pages_are_accessible(new_page, a11y, demo, language):
 
 def test_journey_create_award_revoke(new_page, a11y, demo):
     page = new_page()
-    _sign_in(page, STAFF, demo[STAFF].password)
-    org = _org_path(page)
+    sign_in(page, STAFF, demo[STAFF].password)
+    org = org_path(page)
     page.goto(org)
     page.locator(f"main a[href='{org}/catalog']").click()
     page.locator(f"a[href='{org}/catalog/new']").click()

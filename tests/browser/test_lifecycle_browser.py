@@ -4,38 +4,14 @@ and reissuing with a new name."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from journeys import org_path, sign_in
 
 pytestmark = pytest.mark.browser
 
-HOME = re.compile(r"^http://[^/]+/$")
 LANGUAGES = ["en", "es"]
 OWNER = "registrar@riverside.example"
 REASON = "Exam irregularity, file 42"
-
-
-@pytest.fixture
-def demo(db, clock):
-    from openler.demo import DEMO_USERS, load_demo
-
-    load_demo(db, now=clock())
-    db.commit()
-    return {user.email: user for user in DEMO_USERS}
-
-
-def _sign_in(page, email: str, password: str) -> None:
-    page.goto("/sign-in")
-    page.fill("#field-email", email)
-    page.fill("#field-password", password)
-    with page.expect_navigation(url=HOME):
-        page.locator("form[action='/sign-in'] button[type=submit]").click()
-
-
-def _org_path(page) -> str:
-    page.goto("/")
-    return page.locator("main a[href^='/orgs/']").first.get_attribute("href")
 
 
 def _award(page, org: str, email: str) -> None:
@@ -57,8 +33,8 @@ def _manage(page, org: str, email: str) -> None:
 def test_lifecycle_pages_are_accessible(new_page, a11y, demo, language):
     page = new_page()
     page.goto(f"/language/{language}?next=/")
-    _sign_in(page, OWNER, demo[OWNER].password)
-    org = _org_path(page)
+    sign_in(page, OWNER, demo[OWNER].password)
+    org = org_path(page)
 
     def check(label: str) -> None:
         assert page.locator("html").get_attribute("lang") == language
@@ -98,8 +74,8 @@ def test_lifecycle_pages_are_accessible(new_page, a11y, demo, language):
 
 def test_journey_revoke_with_reason_and_reissue_with_new_name(new_page, a11y, demo):
     page = new_page()
-    _sign_in(page, OWNER, demo[OWNER].password)
-    org = _org_path(page)
+    sign_in(page, OWNER, demo[OWNER].password)
+    org = org_path(page)
     page.goto(org)
     assert page.locator(f"main a[href='{org}/dashboard']").count() == 1
     assert page.locator(f"main a[href='{org}/audit']").count() == 1
