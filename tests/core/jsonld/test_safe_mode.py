@@ -36,8 +36,9 @@ def refused(document: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def fast(document: dict[str, Any]) -> bool:
+    """Whether the fast walker handles the document in safe mode (no pyld fallback)."""
     try:
-        document_quads(_env(default_loader()).root, document)
+        document_quads(_env(default_loader()).root, document, [])
     except Unsupported:
         return False
     return True

@@ -44,6 +44,9 @@ _NO_TERM = Term(None, frozenset(), None, None, None, False, None)
 _MAPS = frozenset({"@language", "@index", "@id", "@type"})
 _OK_VALUE_KEYS = frozenset({"@value", "@type", "@language", "@direction", "@index"})
 _LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
+# What N-Quads can carry as a language tag (its LANGTAG production). A tag outside it
+# has no valid RDF form: such documents go to the reference path, which refuses them.
+_LANGTAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
 Event = tuple[str, Any, Any, Any]  # (code, holder dict or None, key, value)
 
 
@@ -392,6 +395,8 @@ class Walker:
                         continue
                     if not isinstance(item, str):
                         raise Unsupported("language map value")
+                    if not none and _LANGTAG.match(lang) is None:
+                        raise Unsupported("language map key that is no language tag")
                     objs.append(to_literal(item, None, None if none else lang.lower()))
         elif "@index" in container and is_map:
             if term_ctx.term(key).index not in (None, "@index"):
@@ -476,6 +481,8 @@ class Walker:
                 raise Unsupported("value object @language")
             if self.events is not None and _LANGUAGE.match(language) is None:
                 self.unsafe("invalid @language value", element, None, language)
+            elif _LANGTAG.match(language) is None:  # (safe mode refuses it above)
+                raise Unsupported("@language that is no language tag")
             language = language.lower()
         return [to_literal(value, datatype, language)]
 
