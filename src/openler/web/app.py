@@ -73,12 +73,12 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
 
     api_docs.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (home.router, auth.router, account.router, orgs.router, cohort.router):
-        app.include_router(router)
+    # Server-rendered pages stay out of the API reference; the JSON endpoints are in it.
+    pages = (home.router, auth.router, account.router, orgs.router, cohort.router,
+             catalog_pages.router, delivery.router, lifecycle_pages.router)
+    for router in pages:
+        app.include_router(router, include_in_schema=False)
     app.include_router(vc_api_router)
-    app.include_router(catalog_pages.router)
-    app.include_router(delivery.router)
     app.include_router(oid4vci.router)
-    app.include_router(lifecycle_pages.router)
     errors.install(app)
     return app
