@@ -116,30 +116,20 @@ def install(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return error_page(request, exc.status_code)
 
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        return error_page(request, 400)
+    # Domain errors that only need the accessible error page with a status. (Routes
+    # render their own forms; an InvalidInput that escapes one is a bad request.)
+    statuses: dict[type[Exception], int] = {
+        RequestValidationError: 400, BadForm: 400, InvalidInput: 400,
+        NotAllowed: 403, CsrfFailed: 403, NotFound: 404,
+    }
 
-    @app.exception_handler(NotFound)
-    async def not_found(request: Request, exc: NotFound) -> Response:
-        return error_page(request, 404)
+    async def status_page(request: Request, exc: Exception) -> Response:
+        # Starlette picks this handler by the nearest registered class in the MRO.
+        kind = next(k for k in type(exc).__mro__ if k in statuses)
+        return error_page(request, statuses[kind])
 
-    @app.exception_handler(NotAllowed)
-    async def not_allowed(request: Request, exc: NotAllowed) -> Response:
-        return error_page(request, 403)
-
-    @app.exception_handler(CsrfFailed)
-    async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
-        return error_page(request, 403)
-
-    @app.exception_handler(BadForm)
-    async def bad_form(request: Request, exc: BadForm) -> Response:
-        return error_page(request, 400)
-
-    @app.exception_handler(InvalidInput)
-    async def invalid_input(request: Request, exc: InvalidInput) -> Response:
-        # Routes render their own forms; an InvalidInput that escapes one is a bad request.
-        return error_page(request, 400)
+    for kind in statuses:
+        app.add_exception_handler(kind, status_page)
 
     @app.exception_handler(PasskeyError)
     async def passkey_error(request: Request, exc: PasskeyError) -> Response:
