@@ -19,27 +19,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from c14n.Canonicalize import canonicalize as _jcs
-
 from openler.core.jsonld.active_context import Ctx, Term, Unsupported, is_absolute
-from openler.core.jsonld.nquads import (
-    RDF,
-    RDF_LANGSTRING,
-    XSD,
-    XSD_STRING,
-    Quad,
-    escape_spec,
-    literal,
-)
+from openler.core.jsonld.nquads import RDF, Quad, escape_spec
+from openler.core.jsonld.rdf_literals import to_literal
+from openler.core.jsonld.rdf_plan import Plan, plan_for, type_strings
 
 RDF_TYPE = "<" + RDF + "type>"
 RDF_FIRST = "<" + RDF + "first>"
 RDF_REST = "<" + RDF + "rest>"
 RDF_NIL = "<" + RDF + "nil>"
-RDF_JSON = RDF + "JSON"
-XSD_BOOLEAN = XSD + "boolean"
-XSD_DOUBLE = XSD + "double"
-XSD_INTEGER = XSD + "integer"
 _NO_TERM = Term(None, frozenset(), None, None, None, False, None)
 _MAPS = frozenset({"@language", "@index", "@id", "@type"})
 _OK_VALUE_KEYS = frozenset({"@value", "@type", "@language", "@direction", "@index"})
@@ -52,39 +40,6 @@ Event = tuple[str, Any, Any, Any]  # (code, holder dict or None, key, value)
 
 class _List(list):
     """An RDF collection waiting for its subject (written only if the triple is)."""
-
-
-def _double(value: float) -> str:
-    """xsd:double canonical form as pyld writes it (e.g. 1.5E0)."""
-    mantissa, exponent = f"{value:1.15E}".split("E")
-    mantissa = mantissa.rstrip("0")
-    if mantissa.endswith("."):
-        mantissa += "0"
-    exp = int(exponent)
-    return f"{mantissa}E{exp}"
-
-
-def to_literal(value: Any, datatype: str | None, language: str | None) -> str:
-    """The RDF literal for a JSON-LD value (JSON-LD 1.1 §8.6 Object to RDF)."""
-    if datatype == "@json":
-        return literal(_jcs(value).decode(), RDF_JSON, None)
-    if value is True or value is False:
-        return literal("true" if value else "false", datatype or XSD_BOOLEAN, None)
-    if isinstance(value, float) and not value.is_integer():
-        return literal(_double(value), datatype or XSD_DOUBLE, None)
-    if datatype == XSD_DOUBLE:
-        try:
-            number = float(value)
-        except (ValueError, TypeError):
-            return literal(value, XSD_DOUBLE, None)
-        return literal(_double(number), XSD_DOUBLE, None)
-    if isinstance(value, int | float):
-        if abs(value) >= 1e21:
-            return literal(_double(value), datatype or XSD_DOUBLE, None)
-        return literal(str(int(value)), datatype or XSD_INTEGER, None)
-    if language is not None:
-        return literal(value, datatype or RDF_LANGSTRING, language)
-    return literal(value, datatype or XSD_STRING, None)
 
 
 class Walker:
@@ -175,7 +130,7 @@ class Walker:
                 raise Unsupported("invalid embedded context")
             ctx = ctx.process(local)
         keys = tuple(element)
-        plan = ctx.plans.get(keys) or _plan(ctx, element, keys)
+        plan = ctx.plans.get(keys) or plan_for(ctx, element, keys)
         type_keys = plan.type_keys
         if not type_keys:
             return ctx, ctx, plan
@@ -199,7 +154,7 @@ class Walker:
                 seq.extend(sorted(v for v in value if isinstance(v, str)))
         typed = ctx.with_types(tuple(seq)) if seq else ctx
         if typed is not ctx:
-            plan = typed.plans.get(keys) or _plan(typed, element, keys)
+            plan = typed.plans.get(keys) or plan_for(typed, element, keys)
         if memo_key is not None and len(ctx.typed_plans) < 4096:
             ctx.typed_plans[memo_key] = (typed, plan)
         return typed, ctx, plan
@@ -279,10 +234,10 @@ class Walker:
             if code:
                 if code == 1:
                     if not live:
-                        if any(t.__class__ is not str for t in _strings(value)):
+                        if any(t.__class__ is not str for t in type_strings(value)):
                             raise Unsupported("@type value")
                         continue
-                    for t in (value,) if value.__class__ is str else _strings(value):
+                    for t in (value,) if value.__class__ is str else type_strings(value):
                         if t.__class__ is not str:
                             raise Unsupported("@type value")
                         obj = tsc.type_term(t)
@@ -524,68 +479,6 @@ class Walker:
             out.append((node, RDF_REST, nxt, graph))
             node = nxt
         return head
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return value
-    raise Unsupported("@type value")
-
-
-class Plan:
-    """How to read a node's keys in one active context (computed once per key set)."""
-
-    __slots__ = ("entries", "keywords", "type_keys", "id_key", "dropped")
-
-    def __init__(self, entries: list[tuple[str, Term, int]], keywords: frozenset[str],
-                 type_keys: list[str], id_key: str | None,
-                 dropped: tuple[tuple[str, str], ...]) -> None:
-        self.dropped = dropped  # keys processing ignores (safe mode reports them)
-        self.entries = entries
-        self.keywords = keywords
-        self.type_keys = type_keys
-        self.id_key = id_key
-
-
-def _plan(ctx: Ctx, element: dict[str, Any], keys: tuple[str, ...]) -> Plan:
-    """Sorted entries that survive expansion: (key, term, 0 property / 1 @type / 2 @id / 3
-    other keyword)."""
-    entries = []
-    keywords = []
-    type_keys = []
-    id_key = None
-    dropped = []
-    for key in sorted(element):
-        if key == "@context":
-            continue
-        term = ctx.term(key)
-        iri = term.iri
-        if iri is None:
-            dropped.append((key, "invalid property"))
-            continue
-        if term.pred is None and iri[0] != "@":
-            dropped.append((key, "blank node predicate"))
-        code = 0
-        if iri[0] == "@":
-            keywords.append(iri)
-            if iri == "@type":
-                code = 1
-                type_keys.append(key)
-            elif iri == "@id":
-                code = 2
-                id_key = key
-            else:
-                code = 3
-        entries.append((key, term, code))
-    single = [k for k in keywords if k not in ("@type", "@included")]
-    if len(single) != len(set(single)):
-        raise Unsupported("colliding keywords")
-    plan = Plan(entries, frozenset(keywords), type_keys, id_key, tuple(dropped))
-    if len(ctx.plans) < 4096:
-        ctx.plans[keys] = plan
-    return plan
 
 
 def document_quads(root: Ctx, document: Any, events: list[Event] | None = None) -> list[Quad]:
