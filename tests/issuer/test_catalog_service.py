@@ -192,3 +192,24 @@ def test_any_valid_name_type_and_tags_are_kept(name, kind, tags):
         return
     assert clean.name == name.strip() and clean.achievement_type == kind
     assert clean.tags == tuple(t.strip() for t in tags if t.strip())
+
+
+@pytest.mark.parametrize(("field", "result"), [
+    ("allowed", ResultDescriptionInput("Grade", "LetterGrade", allowed_values="A, B, a")),
+    ("levels", ResultDescriptionInput("Level", "RubricCriterionLevel",
+                                      levels="Novice\nExpert\nNovice")),
+])
+def test_a_value_listed_twice_is_refused_by_name(field, result):
+    data = AchievementInput(name="Welding", description="Welds.", criteria="Weld.",
+                            achievement_type="Course", result_descriptions=[result])
+    with pytest.raises(CatalogInputError) as caught:
+        checked(data)
+    assert caught.value.errors == {f"result_1_{field}": "duplicate_value"}
+
+
+def test_distinct_values_that_only_look_alike_are_kept():
+    data = AchievementInput(name="Welding", description="Welds.", criteria="Weld.",
+                            achievement_type="Course", result_descriptions=[
+                                ResultDescriptionInput("Grade", "LetterGrade",
+                                                       allowed_values="A, A+, A-")])
+    assert checked(data).result_descriptions[0]["allowed_values"] == ["A", "A+", "A-"]

@@ -214,10 +214,12 @@ def _result(errors: dict[str, str], n: int, r: ResultDescriptionInput) -> dict[s
         lo, hi = _number(low), _number(high)
         if lo is not None and hi is not None and lo > hi:
             errors[p + "max"] = "min_above_max"
-    if any(len(v) > LIMITS["value"] for v in allowed):
-        errors[p + "allowed"] = "too_long"
-    if any(len(v) > LIMITS["value"] for v in levels):
-        errors[p + "levels"] = "too_long"
+    for key, values in (("allowed", allowed), ("levels", levels)):
+        if any(len(v) > LIMITS["value"] for v in values):
+            errors[p + key] = "too_long"
+        elif len({v.casefold() for v in values}) != len(values):
+            # A repeated value is a slip, and the award form could not tell the two apart.
+            errors[p + key] = "duplicate_value"
     return {"name": name, "result_type": kind, "allowed_values": allowed,
             "value_min": low, "value_max": high, "levels": levels}
 

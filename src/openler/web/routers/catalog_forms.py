@@ -70,6 +70,7 @@ OUR_PROBLEMS = {
     "image_too_large": N_("the image is larger than 256 KB. Choose a smaller one."),
     "image_type": N_("use a PNG, JPEG, GIF or WebP image."),
     "min_above_max": N_("the highest value is below the lowest value."),
+    "duplicate_value": N_("a value appears more than once. List each value once."),
     "out_of_range": N_("this value is outside the allowed range."),
     "retired": N_("this achievement is retired and cannot be awarded."),
     "not_after_start": N_("this date must be after the start date."),
