@@ -1,0 +1,139 @@
+"""Domain types of the learner wallet: what a record says, and what its check found.
+
+Spec: 1EdTech Open Badges 3.0, sections 4.1 (AchievementCredential), 4.2
+(AchievementSubject), 4.3 (Achievement, Criteria, Alignment, ResultDescription)
+and 4.4 (Result); W3C VC Data Model 2.0, section 4.9 (validFrom/validUntil).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from openler.core.verify import VerificationResult, message
+
+RecordState = Literal["pending", "kept"]
+Outcome = Literal["verified", "not_verified", "incomplete"]
+
+
+@dataclass(frozen=True, slots=True)
+class Skill:
+    """A skill or occupation the achievement is aligned to (OB 3.0 Alignment)."""
+
+    name: str
+    framework: str = ""
+    code: str = ""
+    url: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ResultLine:
+    """One result the learner obtained, with the name of what was measured."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    """What a credential says, in fields a page can show without knowing the format."""
+
+    issuer_id: str
+    issuer_name: str
+    achievement_name: str
+    achievement_type: str = ""
+    description: str = ""
+    criteria: str = ""
+    results: tuple[ResultLine, ...] = ()
+    skills: tuple[Skill, ...] = ()
+    issued_on: str = ""
+    valid_from: str = ""
+    valid_until: str = ""
+    credits: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckLine:
+    """One verification check as stored: its code is turned into words at display time."""
+
+    name: str
+    status: str
+    code: str
+    detail: str = ""
+    could_not_check: bool = False
+
+    def message(self, language: str) -> str:
+        """The plain sentence for this check in the page's language."""
+        return message(self.code, language)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form kept inside the sealed record."""
+        return {"name": self.name, "status": self.status, "code": self.code,
+                "detail": self.detail, "could_not_check": self.could_not_check}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CheckLine:
+        """Rebuild a stored check."""
+        return cls(str(data.get("name", "")), str(data.get("status", "")),
+                   str(data.get("code", "")), str(data.get("detail", "")),
+                   bool(data.get("could_not_check", False)))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """The outcome of a verification and its ordered checks, when it ran."""
+
+    outcome: Outcome
+    checks: tuple[CheckLine, ...]
+    checked_at: str
+
+    @classmethod
+    def of(cls, result: VerificationResult, *, now: datetime) -> CheckReport:
+        """Keep what a verification found (codes, not sentences, so any language can show it)."""
+        return cls(result.outcome, tuple(CheckLine(c.name, c.status, c.code, c.detail,
+                                                   c.could_not_check) for c in result.checks),
+                   now.replace(microsecond=0).isoformat())
+
+    @property
+    def status_check(self) -> CheckLine | None:
+        """The revocation/suspension check, if it ran."""
+        return next((c for c in self.checks if c.name == "status"), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form kept inside the sealed record."""
+        return {"outcome": self.outcome, "checked_at": self.checked_at,
+                "checks": [c.to_dict() for c in self.checks]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CheckReport:
+        """Rebuild a stored report."""
+        outcome: Outcome = "not_verified"
+        for known in ("verified", "incomplete"):
+            if data.get("outcome") == known:
+                outcome = known  # type: ignore[assignment]
+        return cls(outcome, tuple(CheckLine.from_dict(c) for c in data.get("checks", [])),
+                   str(data.get("checked_at", "")))
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One record in a learner's wallet, opened (decrypted)."""
+
+    id: str
+    state: RecordState
+    received_at: datetime
+    credential: dict[str, Any]
+    summary: RecordSummary
+    arrival: CheckReport
+    source: str = "claim"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerGroup:
+    """The records of one issuer, newest first, for the wallet's list page."""
+
+    issuer_name: str
+    issuer_id: str
+    records: list[Record] = field(default_factory=list)
