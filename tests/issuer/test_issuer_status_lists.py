@@ -92,3 +92,58 @@ def test_revocation_cannot_be_undone_but_suspension_can(session, org_id, config,
                            purpose="revocation", value=False, now=clock())
     revocations = status_lists.get_list(session, list_id=record.revocation_list_id)
     assert status_lists.is_set(revocations, record.revocation_index)
+
+
+def test_a_batch_reserves_its_indexes_with_one_read_and_one_write(session, org_id, clock,
+                                                                  clean_db):
+    from sqlalchemy import event
+
+    status_lists.allocate(session, org_id=org_id, purpose="revocation", now=clock())
+    seen: list[str] = []
+
+    def log(conn, cursor, statement, *args):
+        if "status_lists" in statement:
+            seen.append(statement.split()[0])
+
+    event.listen(clean_db, "before_cursor_execute", log)
+    try:
+        picks = status_lists.allocate_many(session, org_id=org_id, purpose="revocation",
+                                           now=clock(), count=300)
+    finally:
+        event.remove(clean_db, "before_cursor_execute", log)
+    assert seen == ["SELECT", "UPDATE"]
+    row = picks[0][0]
+    indexes = [index for _, index in picks]
+    assert len(picks) == 300 and {r.id for r, _ in picks} == {row.id}
+    assert len(set(indexes)) == 300 and indexes != sorted(indexes)
+    assert row.allocated_count == 301
+    assert sum(bin(b).count("1") for b in row.allocated) == 301
+    assert status_lists.allocate_many(session, org_id=org_id, purpose="revocation",
+                                      now=clock(), count=0) == []
+
+
+def test_a_batch_that_fills_a_list_goes_on_in_a_new_one(session, org_id, clock):
+    first, _ = status_lists.allocate(session, org_id=org_id, purpose="suspension", now=clock())
+    first.allocated_count = first.size // 2 - 3  # three free places before the half mark
+    session.flush()
+    clock.advance(seconds=1)
+    picks = status_lists.allocate_many(session, org_id=org_id, purpose="suspension",
+                                       now=clock(), count=10)
+    lists = [row.id for row, _ in picks]
+    assert lists[:3] == [first.id] * 3 and len(set(lists[3:])) == 1 and lists[3] != first.id
+    assert first.allocated_count == first.size // 2
+    assert picks[3][0].allocated_count == 7
+
+
+def test_allocation_rereads_a_list_another_worker_changed(session, org_id, clock, clean_db):
+    from openler.storage import db as storage_db
+
+    row, index = status_lists.allocate(session, org_id=org_id, purpose="revocation", now=clock())
+    session.commit()
+    with storage_db.make_sessionmaker(clean_db)() as other:
+        status_lists.allocate_many(other, org_id=org_id, purpose="revocation", now=clock(),
+                                   count=5)
+        other.commit()
+    status_lists.allocate(session, org_id=org_id, purpose="revocation", now=clock())
+    assert row.allocated_count == 7  # not 2: the other worker's five are kept
+    assert sum(bin(b).count("1") for b in row.allocated) == 7

@@ -1,9 +1,15 @@
-"""`openler issuer import-csv` and `openler issuer resume-jobs` (cohort issuing).
+"""`openler issuer import-csv`, `worker` and `resume-jobs` (cohort issuing).
 
   issuer import-csv --org ORG_ID FILE [--issue-valid-rows] [--public-url URL]
       exit 0 all chosen rows handled, 1 the file has problems (nothing issued),
       2 unusable (no such organization, unreadable file, no public URL)
-  issuer resume-jobs   run queued jobs and jobs whose worker died (stale heartbeat)
+  issuer worker [--once] [--interval SECONDS]
+      run queued jobs and take over jobs whose worker died (at once when that
+      process is gone from this host, else after a stale heartbeat); forever,
+      or with --once until none is left. SIGTERM/Ctrl-C stops between batches
+      (exit 0, the job is queued again); a second one stops at once (exit 130).
+      Exit 2 when a job failed.
+  issuer resume-jobs   the same as `issuer worker --once`
 
 Settings come from OPENLER_* variables, like `openler serve` (same database and,
 without OPENLER_SECRET_KEY, the same ./var/secret.key), so keys made here and by
@@ -13,6 +19,11 @@ the web app are the same.
 from __future__ import annotations
 
 import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -51,8 +62,22 @@ def _fail(message: str, code: int = EXIT_UNUSABLE) -> typer.Exit:
     return typer.Exit(code)
 
 
+@contextmanager
+def _delivery(sessions: Any, settings: Any, busy: threading.Event) -> Iterator[None]:
+    """Claim offers for this process's jobs: mail over SMTP when configured (a sender
+    thread for the command's life), else kept in the outbox, as the web app does."""
+    from openler.issuer.cohort import runner
+    from openler.issuer.delivery.mail import smtp_settings_of
+    from openler.web.i18n import translations_for
+
+    with runner.delivering(sessions, smtp=smtp_settings_of(settings), clock=_now,
+                           busy=busy.is_set, days=settings.claim_offer_days,
+                           translator=lambda lang: translations_for(lang).gettext):
+        yield
+
+
 def _run(sessions: Any, job_id: str, total: int, config: Any, console: Console) -> str:
-    from openler.issuer.cohort import jobs
+    from openler.issuer.cohort import jobs, runner
 
     with Progress(TextColumn("Issuing"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[issued]} issued, {task.fields[failed]} not issued"),
@@ -60,10 +85,15 @@ def _run(sessions: Any, job_id: str, total: int, config: Any, console: Console) 
         task = progress.add_task("issue", total=total, issued=0, failed=0)
 
         def show(p: jobs.Progress) -> None:
+            runner.mail_committed()
             progress.update(task, completed=p.done, issued=p.issued, failed=p.failed)
 
-        return jobs.run_job(sessions, job_id=job_id, config=config, clock=_now,
-                            on_progress=show)
+        try:  # as runner.py does: each batch's awards get their offers in its transaction
+            return jobs.run_job(sessions, job_id=job_id, config=config, clock=_now,
+                                on_progress=show, after_awards=runner.offer_hook(
+                                    base_url=config.base.url, clock=_now))
+        finally:
+            runner.mail_committed()
 
 
 @issuer_app.command("import-csv")
@@ -121,7 +151,10 @@ def import_csv(
             db.commit()
             job_id, total = job.id, job.to_issue
         config = config_for(base, KeyVault(settings.secret_key))
-        status = _run(sessions, job_id, total, config, console)
+        issuing = threading.Event()
+        issuing.set()
+        with _delivery(sessions, settings, issuing):
+            status = _run(sessions, job_id, total, config, console)
         with sessions() as db:
             done = jobs.get_job(db, org_id=org, job_id=job_id)
             typer.echo(f"Job {job_id}: {status}. {done.issued_count} issued, "
@@ -135,11 +168,27 @@ def import_csv(
         raise typer.Exit(EXIT_UNUSABLE)
 
 
+@issuer_app.command("worker")
+def worker_command(
+    once: Annotated[bool, typer.Option(
+        "--once", help="Run the jobs waiting now (and those they leave), then exit.")] = False,
+    interval: Annotated[float, typer.Option(
+        "--interval", min=0.1, help="Seconds between looks for new jobs (without --once).")] = 5.0,
+) -> None:
+    """Run cohort jobs: queued ones, and running ones whose worker died. SIGTERM or Ctrl-C
+    stops after the batch in progress is saved; the job then waits for the next worker."""
+    _work(once=once, interval=interval)
+
+
 @issuer_app.command("resume-jobs")
 def resume_jobs() -> None:
-    """Finish cohort jobs that were queued or interrupted (stale heartbeat)."""
-    from openler.issuer.cohort import jobs
-    from openler.issuer.cohort.runner import config_for
+    """Finish cohort jobs that were queued or interrupted (same as `worker --once`)."""
+    _work(once=True, interval=0.0)
+
+
+def _work(*, once: bool, interval: float) -> None:
+    from openler.issuer.cohort import liveness
+    from openler.issuer.cohort import worker as cohort_worker
     from openler.issuer.keys import KeyVault
     from openler.storage import db as storage_db
 
@@ -147,18 +196,85 @@ def resume_jobs() -> None:
     engine = storage_db.make_engine(settings.database_url)
     storage_db.upgrade(engine)
     sessions = storage_db.make_sessionmaker(engine)
-    vault = KeyVault(settings.secret_key)
     console = Console()
+    stop = threading.Event()
+    typer.echo(f"Cohort worker {liveness.this_worker()}: "
+               + ("running the waiting jobs." if once else f"looking for jobs every {interval:g} s."))
+    issuing = threading.Event()  # the mail sender keeps to a small share while it is set
     try:
-        with sessions() as db:
-            waiting = [(j, db.get(jobs.CohortJob, j)) for j in jobs.resumable(db, now=_now())]
-        if not waiting:
-            typer.echo("No cohort job is waiting.")
-        for job_id, job in waiting:
-            if job is None or not job.public_base:
-                continue
-            status = _run(sessions, job_id, job.to_issue, config_for(job.public_base, vault),
-                          console)
-            typer.echo(f"Job {job_id}: {status}.")
+        with _delivery(sessions, settings, issuing), _stop_on_signals(stop):
+            results = cohort_worker.work(sessions, vault=KeyVault(settings.secret_key),
+                                         clock=_now, stop=stop, once=once, interval=interval,
+                                         events=_Report(console, issuing))
+    except KeyboardInterrupt:
+        typer.echo("Stopped at once; the unsaved batch will be issued again by the next worker.")
+        raise typer.Exit(130) from None
     finally:
         engine.dispose()
+    if not results:
+        typer.echo("No cohort job is waiting.")
+    if stop.is_set():
+        typer.echo("Stopped.")
+    if "failed" in results.values():
+        raise typer.Exit(EXIT_UNUSABLE)
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM or Ctrl-C asks for a stop between batches; a second one stops at once."""
+    def ask(signum: int, _frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        typer.echo(f"{signal.Signals(signum).name}: stopping after the current batch.", err=True)
+
+    previous = {sig: signal.signal(sig, ask) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class _Report:
+    """Draw a Rich progress bar on a terminal; elsewhere (logs, services) print a line every few seconds."""
+
+    EVERY_S = 5.0
+
+    def __init__(self, console: Console, issuing: threading.Event) -> None:
+        self.console = console
+        self.issuing = issuing
+        self.bar: Progress | None = None
+        self.task: Any = None
+        self.last = 0.0
+
+    def started(self, job: Any) -> None:
+        self.issuing.set()
+        typer.echo(f"Job {job.id} ({job.filename}): {job.done_before}/{job.total} rows already done.")
+        if self.console.is_terminal:
+            self.bar = Progress(TextColumn("Issuing"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[issued]} issued, "
+                                           "{task.fields[failed]} not issued"),
+                                TimeRemainingColumn(), console=self.console)
+            self.bar.start()
+            self.task = self.bar.add_task("issue", total=job.total, completed=job.done_before,
+                                          issued=0, failed=0)
+        self.last = time.monotonic()
+
+    def progress(self, job: Any, p: Any) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=p.done, issued=p.issued, failed=p.failed)
+        elif time.monotonic() - self.last >= self.EVERY_S:
+            self.last = time.monotonic()
+            typer.echo(f"Job {job.id}: {p.done}/{p.total} rows, {p.issued} issued, "
+                       f"{p.failed} not issued.")
+
+    def ended(self, job: Any, status: str) -> None:
+        self.issuing.clear()
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+        text = {"stopped": "stopped between batches; it is queued and the next worker goes on "
+                           "after the last saved row",
+                "taken": "another worker took it first"}.get(status, status)
+        typer.echo(f"Job {job.id}: {text}.")

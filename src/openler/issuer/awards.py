@@ -4,19 +4,16 @@ Spec: 1EdTech Open Badges 3.0, section 8 (AchievementCredential,
 AchievementSubject with ``id`` or an IdentityObject of a salted, hashed email,
 Result, Evidence) and W3C VC Data Model 2.0 sections 4.9 (validity period) and
 5.3 (``digestSRI`` on a related resource, used here for the evidence hash).
-Signing, the status entry and the schema check are done by
-``openler.issuer.service.issue_credential``. An ``idempotency_key`` already
-used by the organization returns the award made with it.
+The input checks and the credential are built by ``openler.issuer.awards_prepared``;
+signing, the status entry and the schema check are done by
+``openler.issuer.service``. An ``idempotency_key`` already used by the
+organization returns the award made with it. Many awards at once (cohort jobs):
+``openler.issuer.awards_batch.award_many``.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import secrets
-import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,49 +21,29 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from openler.core.models import Achievement as AchievementModel
-from openler.core.models import (
-    AchievementCredential,
-    AchievementSubject,
-    Evidence,
-    IdentityObject,
-    Profile,
-    Result,
-    parse_model,
-)
-from openler.issuer import audit, catalog, service, status_lists
-from openler.issuer.awards_input import (
-    EvidenceInput,
-    ResultInput,
-    as_evidence,
-    as_result,
-    check_recipient,
+from openler.issuer import audit, service, status_lists
+from openler.issuer.awards_input import EvidenceInput, ResultInput
+from openler.issuer.awards_prepared import (
+    KEEP_FILE_BYTES,
+    MAX_EVIDENCE_BYTES,
+    PreparedAward,
+    _evidence_model,
+    _files,
+    catalog_url_ok,
+    draft,
+    evidence_rows,
+    prepare,
 )
 from openler.issuer.catalog_input import CatalogInputError
 from openler.issuer.dashboard import record_event
 from openler.issuer.errors import IssuerNotFound
 from openler.issuer.service import IssuerConfig
-from openler.storage.tables import Organization
 from openler.storage.tables_catalog import Award, AwardEvidence
 from openler.storage.tables_issuer import IssuedCredential
 
-__all__ = ["Award", "EvidenceInput", "ResultInput", "award", "get_award", "list_awards",
-           "set_award_status"]
-
-KEEP_FILE_BYTES = 64 * 1024
-"""Evidence files up to this size are kept; larger ones only by name and hash."""
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class _File:
-    name: str | None
-    sha256: bytes
-    size: int
-    media_type: str | None
-    content: bytes | None
-    url: str | None
-    narrative: str | None
+__all__ = ["KEEP_FILE_BYTES", "MAX_EVIDENCE_BYTES", "Award", "EvidenceInput", "ResultInput",
+           "_evidence_model", "_files", "award", "award_once", "catalog_url_ok", "get_award",
+           "list_awards", "set_award_status"]
 
 
 def _existing(db: Session, org_id: str, key: str | None) -> Award | None:
@@ -76,102 +53,6 @@ def _existing(db: Session, org_id: str, key: str | None) -> Award | None:
                                           Award.idempotency_key == key)).first()
 
 
-def _results(doc: Mapping[str, Any], results: Iterable[ResultInput | Mapping[str, Any]],
-             errors: dict[str, str]) -> list[Result]:
-    described = {rd["id"]: rd for rd in doc.get("resultDescription", [])}
-    by_name = {rd["name"]: rd for rd in described.values()}
-    ordered = list(described.values())
-    out = []
-    for n, raw in enumerate(results, 1):
-        item = as_result(raw)
-        if not (item.value or item.achieved_level or item.status):
-            continue
-        key = item.result_description
-        rd = described.get(key) or by_name.get(key) or (
-            ordered[int(key) - 1] if key.isdigit() and 0 < int(key) <= len(ordered) else None)
-        field = f"result_{n}"
-        if rd is None:
-            errors[field] = "unknown_choice"
-            continue
-        level_id = None
-        if item.achieved_level:
-            levels = {lv["name"]: lv["id"] for lv in rd.get("rubricCriterionLevel", [])}
-            level_id = levels.get(item.achieved_level) or (
-                item.achieved_level if item.achieved_level in levels.values() else None)
-            if level_id is None:
-                errors[field] = "unknown_choice"
-                continue
-        if item.value:
-            problem = _value_problem(rd, item.value)
-            if problem:
-                errors[field] = problem
-                continue
-        out.append(Result(result_description=rd["id"], value=item.value or None,
-                          achieved_level=level_id, status=item.status or None))
-    return out
-
-
-def _value_problem(rd: Mapping[str, Any], value: str) -> str | None:
-    if len(value) > 200:
-        return "too_long"
-    allowed = rd.get("allowedValue")
-    if allowed and value not in allowed:
-        return "unknown_choice"
-    try:
-        number = float(value)
-    except ValueError:
-        return "invalid_number" if rd.get("valueMin") or rd.get("valueMax") else None
-    for bound, bad in ((rd.get("valueMin"), lambda b: number < b),
-                       (rd.get("valueMax"), lambda b: number > b)):
-        try:
-            if bound is not None and bad(float(bound)):
-                return "out_of_range"
-        except ValueError:
-            continue
-    return None
-
-
-def _files(evidence: Iterable[EvidenceInput | Mapping[str, Any]],
-           errors: dict[str, str]) -> list[_File]:
-    out = []
-    for n, raw in enumerate(evidence, 1):
-        item = as_evidence(raw)
-        content = item.content
-        if not (item.url or content or item.narrative):
-            continue
-        field = f"evidence_{n}"
-        if content is not None and len(content) > MAX_EVIDENCE_BYTES:
-            errors[field] = "file_too_large"
-            continue
-        if item.url and not catalog_url_ok(item.url):
-            errors[field + "_url"] = "invalid_url"
-            continue
-        digest = hashlib.sha256(content).digest() if content else b""
-        out.append(_File(
-            name=(item.name or None), sha256=digest, size=len(content or b""),
-            media_type=item.media_type, url=item.url or None, narrative=item.narrative,
-            content=content if content is not None and len(content) <= KEEP_FILE_BYTES
-            else None))
-    return out
-
-
-def catalog_url_ok(url: str) -> bool:
-    """Evidence links are absolute http(s) URLs of reasonable length."""
-    from openler.issuer.catalog_input import is_web_url
-
-    return len(url) <= 500 and is_web_url(url)
-
-
-def _evidence_model(f: _File) -> Evidence:
-    extra: dict[str, Any] = {}
-    if f.sha256:
-        extra["digestSRI"] = "sha256-" + base64.b64encode(f.sha256).decode("ascii")
-    ident = f.url
-    if ident is None and f.sha256:  # RFC 6920 named information: the file by its hash
-        ident = "ni:///sha-256;" + base64.urlsafe_b64encode(f.sha256).decode().rstrip("=")
-    return Evidence(id=ident, name=f.name, narrative=f.narrative or None, **extra)
-
-
 def award(db: Session, *, config: IssuerConfig, org_id: str, achievement_id: str,
           recipient_email: str | None = None, recipient_did: str | None = None,
           results: Iterable[ResultInput | Mapping[str, Any]] = (),
@@ -179,48 +60,37 @@ def award(db: Session, *, config: IssuerConfig, org_id: str, achievement_id: str
           valid_from: datetime | None = None, valid_until: datetime | None = None,
           now: datetime, idempotency_key: str | None = None) -> Award:
     """Issue the achievement's current version to a learner and remember the award."""
+    return award_once(db, config=config, org_id=org_id, achievement_id=achievement_id,
+                      recipient_email=recipient_email, recipient_did=recipient_did,
+                      results=results, evidence=evidence, valid_from=valid_from,
+                      valid_until=valid_until, now=now, idempotency_key=idempotency_key)[0]
+
+
+def award_once(db: Session, *, config: IssuerConfig, org_id: str, achievement_id: str,
+               recipient_email: str | None = None, recipient_did: str | None = None,
+               results: Iterable[ResultInput | Mapping[str, Any]] = (),
+               evidence: Iterable[EvidenceInput | Mapping[str, Any]] = (),
+               valid_from: datetime | None = None, valid_until: datetime | None = None,
+               now: datetime, idempotency_key: str | None = None,
+               prepared: PreparedAward | None = None) -> tuple[Award, bool]:
+    """``award``, also saying whether the award is new (False: found by its key)."""
     found = _existing(db, org_id, idempotency_key)
     if found is not None:
-        return found
-    achievement = catalog.get_achievement(db, org_id=org_id, achievement_id=achievement_id)
-    errors: dict[str, str] = {}
-    if achievement.retired_at is not None:
-        errors["achievement"] = "retired"
-    email, did = check_recipient(errors, recipient_email, recipient_did)
-    if idempotency_key is not None and len(idempotency_key) > 200:
-        errors["idempotency_key"] = "too_long"
-    start = valid_from or now.replace(microsecond=0)
-    if valid_until is not None and valid_until <= start:
-        errors["valid_until"] = "not_after_start"
-    version = catalog.current_version(db, config=config, org_id=org_id,
-                                      achievement_id=achievement_id, now=now)
-    result_models = _results(version.document, list(results), errors)
-    files = _files(list(evidence), errors)
-    if errors:
-        raise CatalogInputError(errors)
-    org = db.get(Organization, org_id)
-    subject = AchievementSubject(
-        id=did,
-        identifier=(IdentityObject.hashed_email(email, salt=secrets.token_hex(16)),)
-        if email and not did else None,
-        achievement=parse_model(AchievementModel, version.document),
-        result=tuple(result_models) or None)
-    credential = AchievementCredential(
-        id=f"urn:uuid:{uuid.uuid4()}", name=achievement.name,
-        issuer=Profile(id=config.base.org_did(org_id), name=org.name if org else None),
-        valid_from=start, valid_until=valid_until, awarded_date=now.replace(microsecond=0),
-        credential_subject=subject,
-        evidence=tuple(_evidence_model(f) for f in files) or None)
-    signed, record = service.issue_credential(db, config=config, org_id=org_id,
-                                              credential=credential.to_json(), now=now)
-    row = Award(organization_id=org_id, achievement_id=achievement.id, version_id=version.id,
-                recipient_email=email, recipient_did=did, credential_id=signed["id"],
+        return found, False
+    if prepared is None:
+        prepared = prepare(db, config=config, org_id=org_id, achievement_id=achievement_id,
+                           now=now)
+    made = draft(prepared, recipient_email=recipient_email, recipient_did=recipient_did,
+                 results=results, evidence=evidence, valid_from=valid_from,
+                 valid_until=valid_until, now=now, idempotency_key=idempotency_key)
+    signed, record = service.issue_with(db, issuing=prepared.issuing,
+                                        credential=made.credential, now=now)
+    row = Award(organization_id=org_id, achievement_id=prepared.achievement_id,
+                version_id=prepared.version_id, recipient_email=made.email,
+                recipient_did=made.did, credential_id=signed["id"],
                 issued_credential_id=record.id, credential=signed, status="active",
                 idempotency_key=idempotency_key, awarded_at=now)
-    for position, f in enumerate(files):
-        row.evidence.append(AwardEvidence(
-            position=position, name=f.name, url=f.url, sha256=f.sha256.hex() or None,
-            media_type=f.media_type, size=f.size or None, content=f.content))
+    row.evidence.extend(AwardEvidence(**values) for values in evidence_rows(made.files))
     try:
         with db.begin_nested():
             db.add(row)
@@ -229,11 +99,11 @@ def award(db: Session, *, config: IssuerConfig, org_id: str, achievement_id: str
         found = _existing(db, org_id, idempotency_key)
         if found is None:
             raise
-        return found
+        return found, False
     record_event(db, org_id=org_id, award_id=row.id, kind="issued", at=now)
     audit.record(db, org_id=org_id, action="award_issued", target_type="credential",
-                 target_id=row.credential_id, target_label=achievement.name, now=now)
-    return row
+                 target_id=row.credential_id, target_label=prepared.achievement_name, now=now)
+    return row, True
 
 
 def get_award(db: Session, *, org_id: str, award_id: str) -> Award:

@@ -2,21 +2,32 @@
 
 Small-cell suppression follows common statistical disclosure practice: a count
 that concerns fewer than 5 distinct learners is never shown as a number. Events
-are recorded by each part of the system through ``record_event``.
+are recorded by each part of the system through ``record_event``; parts that only
+hold a credential (this instance's verifier, the wallet when a learner shares)
+use ``record_for_credential`` / ``record_shared``, which find the award from the
+issuer DID and credential id (W3C VC Data Model 2.0 sections 4.4 and 4.7). An
+event row holds the organization, award, achievement, kind and time only:
+nothing about who verified or whom the learner shared with.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openler.storage.tables import Achievement
 from openler.storage.tables_catalog import Award
+from openler.storage.tables_issuer import IssuedCredential
 from openler.storage.tables_lifecycle import CredentialEvent
+
+if TYPE_CHECKING:
+    from openler.issuer.models import PublicBase
 
 EVENT_KINDS = ("issued", "claimed", "shared", "verified", "suspended", "unsuspended",
                "revoked", "reissued", "expired")
@@ -38,6 +49,53 @@ def record_event(db: Session, *, org_id: str, award_id: str, kind: str,
     db.add(event)
     db.flush()
     return event
+
+
+def award_for_credential(db: Session, *, org_id: str, credential_id: str) -> Award | None:
+    """The award behind a credential this organization issued: the award's own credential,
+    or a holder-bound copy of it (same status slot, see ``delivery.binding``)."""
+    record = db.scalars(select(IssuedCredential).where(
+        IssuedCredential.organization_id == org_id,
+        IssuedCredential.credential_id == credential_id[:500])).first()
+    if record is None:
+        return None
+    direct = db.scalars(select(Award).where(Award.organization_id == org_id,
+                                            Award.issued_credential_id == record.id)).first()
+    if direct is not None:
+        return direct
+    return db.scalars(
+        select(Award).join(IssuedCredential, IssuedCredential.id == Award.issued_credential_id)
+        .where(Award.organization_id == org_id,
+               IssuedCredential.revocation_list_id == record.revocation_list_id,
+               IssuedCredential.revocation_index == record.revocation_index)).first()
+
+
+def issuer_id(issuer: Any) -> str | None:
+    """The issuer's id, whether ``issuer`` is a string or an object with an ``id``."""
+    if isinstance(issuer, Mapping):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def record_for_credential(db: Session, *, base: PublicBase, issuer: Any, credential_id: Any,
+                          kind: str, at: datetime) -> CredentialEvent | None:
+    """Count an event for a credential if one of this instance's organizations issued it
+    as an award; None (nothing recorded) for any other credential."""
+    did = issuer_id(issuer)
+    org_id = base.org_id_of(did) if did else None
+    if org_id is None or not isinstance(credential_id, str) or not credential_id:
+        return None
+    award = award_for_credential(db, org_id=org_id, credential_id=credential_id)
+    if award is None:
+        return None
+    return record_event(db, org_id=org_id, award_id=award.id, kind=kind, at=at)
+
+
+def record_shared(db: Session, *, base: PublicBase, credential: Mapping[str, Any],
+                  at: datetime) -> CredentialEvent | None:
+    """Count a share of a credential (for the wallet): nothing about the recipient is kept."""
+    return record_for_credential(db, base=base, issuer=credential.get("issuer"),
+                                 credential_id=credential.get("id"), kind="shared", at=at)
 
 
 @dataclass(frozen=True)

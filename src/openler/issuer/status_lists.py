@@ -5,11 +5,14 @@ carries), 2.2 (the BitstringStatusListCredential, with ``ttl``), 3.1 (a list of
 at least 131,072 entries) and 5.x (privacy: indexes are chosen at random so they
 do not reveal issue order or volume). The bits and the allocation map are
 stored as raw bytes; a list is closed for new credentials once half of it is
-used, which keeps random allocation cheap and the index space large.
+used, which keeps random allocation cheap and the index space large. A batch of
+credentials reserves all its indexes at once (`allocate_many`): one locked read
+and one write of the list per batch instead of per credential.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -40,7 +43,10 @@ def _open_list(db: Session, org_id: str, purpose: str) -> StatusListRow | None:
             .where(StatusListRow.organization_id == org_id, StatusListRow.purpose == purpose,
                    StatusListRow.allocated_count < StatusListRow.size * FILL_LIMIT)
             .order_by(StatusListRow.created_at.desc(), StatusListRow.id)
-            .limit(1).with_for_update())
+            .limit(1).with_for_update()
+            # Reload a list this session already holds: another worker may have taken
+            # indexes since (sessions keep objects after commit).
+            .execution_options(populate_existing=True))
     return db.scalars(stmt).first()
 
 
@@ -59,18 +65,32 @@ def new_list(db: Session, *, org_id: str, purpose: str, now: datetime,
 
 def allocate(db: Session, *, org_id: str, purpose: str, now: datetime) -> tuple[StatusListRow, int]:
     """A random unused index in the organization's open list for ``purpose``."""
-    row = _open_list(db, org_id, purpose) or new_list(db, org_id=org_id, purpose=purpose, now=now)
-    allocated = bytearray(row.allocated)
-    while True:  # at most half the list is used, so this takes two tries on average
-        index = secrets.randbelow(row.size)
-        if not _bit(allocated, index):
-            break
-    allocated[index >> 3] |= 0x80 >> (index & 7)
-    row.allocated = bytes(allocated)
-    row.allocated_count += 1
-    row.updated_at = now
-    db.flush()
-    return row, index
+    return allocate_many(db, org_id=org_id, purpose=purpose, now=now, count=1)[0]
+
+
+def allocate_many(db: Session, *, org_id: str, purpose: str, now: datetime,
+                  count: int) -> list[tuple[StatusListRow, int]]:
+    """``count`` random unused indexes, reserved together (a new list when one fills up)."""
+    picked: list[tuple[StatusListRow, int]] = []
+    while len(picked) < count:
+        row = (_open_list(db, org_id, purpose)
+               or new_list(db, org_id=org_id, purpose=purpose, now=now))
+        room = max(1, math.ceil(row.size * FILL_LIMIT) - row.allocated_count)
+        take = min(room, count - len(picked))
+        allocated = bytearray(row.allocated)
+        chosen = 0
+        while chosen < take:  # at most half the list is used: two tries per index on average
+            index = secrets.randbelow(row.size)
+            if _bit(allocated, index):
+                continue
+            allocated[index >> 3] |= 0x80 >> (index & 7)
+            picked.append((row, index))
+            chosen += 1
+        row.allocated = bytes(allocated)
+        row.allocated_count += take
+        row.updated_at = now
+        db.flush()
+    return picked
 
 
 def get_list(db: Session, *, list_id: str, org_id: str | None = None) -> StatusListRow:

@@ -1,7 +1,7 @@
 """Cohort issuing tables: one row per uploaded CSV job, one row per issued (or failed) line.
 
 Same declarative Base as `openler.storage.tables`; created by migration
-0005_cohort_jobs. The job row is the whole queue state (status, counters, cursor,
+0005_cohort_jobs (the `worker` column by 0009_cohort_worker). The job row is the whole queue state (status, counters, cursor,
 heartbeat), so a job survives a crash and is resumed by the same code on SQLite
 and PostgreSQL. The uploaded file is kept (it is the job's input) until the job ends.
 """
@@ -44,6 +44,8 @@ class CohortJob(Base):
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # "<host>:<pid>:<nonce>" of the worker that claimed it (0009_cohort_worker; see liveness)
+    worker: Mapped[str | None] = mapped_column(String(300), nullable=True)
 
 
 class CohortJobItem(Base):

@@ -4,14 +4,15 @@ pre-authorized grants, access tokens and nonces, and the mail outbox.
 Spec: OpenID for Verifiable Credential Issuance 1.0, sections 4.1 (Credential
 Offer), 6 (Token Endpoint, pre-authorized code and tx_code), 7 (Nonce Endpoint).
 Secrets (claim tokens, pre-authorized codes, access tokens, tx codes) are kept
-only as SHA-256 hashes. Created by migration 0006_delivery.
+only as SHA-256 hashes. Created by migration 0006_delivery; the outbox's delivery
+state (kept, queued, sent, failed) and retry columns by 0010_mail_queue.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openler.storage.tables import Base, UtcDateTime, new_id
@@ -76,6 +77,7 @@ class IssuanceNonce(Base):
 
 class OutboxMessage(Base):
     __tablename__ = "mail_outbox"
+    __table_args__ = (Index("ix_mail_outbox_state_next", "state", "next_attempt_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     organization_id: Mapped[str | None] = mapped_column(
@@ -87,6 +89,12 @@ class OutboxMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    state: Mapped[str] = mapped_column(String(16), default="kept", server_default="kept")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    lease: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
 
 
 DELIVERY_TABLES_CHILD_FIRST = ("mail_outbox", "oid4vci_nonces", "oid4vci_access_tokens",

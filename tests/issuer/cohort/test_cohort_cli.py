@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from cohort_helpers import BASE, cohort_csv
+from cohort_helpers import BASE, cohort_csv, queue_job
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from openler.cli.main import app
-from openler.issuer.cohort import jobs
 from openler.storage.tables_catalog import Award
 from openler.storage.tables_cohort import CohortJob
 
@@ -60,11 +59,7 @@ def test_resume_jobs_finishes_an_interrupted_job(database_url, sessions, org_id,
                                                  clock):
     content = cohort_csv(achievement_id, 6)
     with sessions() as db:
-        checked = jobs.check(db, org_id=org_id, content=content)
-        job = jobs.create_job(db, org_id=org_id, user_id=None, filename="c.csv", content=content,
-                              checked=checked, now=clock())
-        jobs.start_job(db, org_id=org_id, job_id=job.id, issue_valid_rows=False,
-                       public_base=BASE, now=clock())
+        job = queue_job(db, org_id=org_id, content=content, now=clock())
         job.status, job.heartbeat_at = "running", clock()  # a worker that died long ago
         db.commit()
         job_id = job.id

@@ -171,4 +171,7 @@ def test_an_award_to_a_did_gets_its_link_shown_to_staff(client, staff, clean_db,
     assert sent.status_code == 200 and "Give the learner this link." in sent.text
     link = re.search(r'href="http://testserver(/claim/[A-Za-z0-9_-]+)"', sent.text).group(1)
     assert client.get(link).status_code == 200
-    assert "The outbox is empty." in sent.text  # nothing was mailed
+    # Nothing is mailed; the message with the link and the wallet code is kept for staff.
+    assert "The outbox is empty." not in sent.text
+    assert "did:example:learner-42" in sent.text and "Kept here" in sent.text
+    assert re.search(r"type this one: \d{6}", sent.text)

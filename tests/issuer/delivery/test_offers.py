@@ -108,3 +108,13 @@ def test_any_wrong_token_is_unknown_never_an_error(session_factory_token, text):
 def session_factory_token(session, org_id, award_row, clock):
     offers.create_offer(session, org_id=org_id, award_id=award_row.id, now=clock())
     return session, clock()
+
+
+@given(st.integers(min_value=1, max_value=12))
+def test_transaction_codes_are_digits_of_the_asked_length(length):
+    from openler.issuer.delivery.secrets_ import numeric_code
+
+    codes = {numeric_code(length) for _ in range(20)}
+    assert all(len(c) == length and c.isdigit() for c in codes)
+    if length >= 6:
+        assert len(codes) > 1  # random, not a constant

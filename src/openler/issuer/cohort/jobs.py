@@ -9,14 +9,16 @@ one plain function, `run_job`, that any runner can call: the web app runs it on 
 in-process worker thread (`runner.py`), the CLI runs it in the foreground, and a
 PostgreSQL deployment may call it from a procrastinate task without change. A
 worker claims a job with one conditional UPDATE (queued, or running with a stale
-heartbeat), so two workers never run the same job; that is what makes resuming
+heartbeat, or running under a worker process that `liveness` knows is gone from
+this host), so two workers never run the same job; that is what makes resuming
 after a crash safe on both databases.
 
 Exactly once: each row's idempotency key is SHA-256(org, file digest, row
-identity) and is passed to `openler.issuer.awards.award`, which returns the
-existing award for a key it has seen. Awards, item rows and the cursor are
-committed together every `batch_size` rows; after a crash the uncommitted tail is
-rolled back and redone, and already committed rows are skipped by the cursor.
+identity) and is passed to `openler.issuer.awards_batch.award_many` (or a given
+single-award function), which returns the existing award for a key it has seen.
+Awards, item rows and the cursor are committed together every `batch_size` rows;
+after a crash the uncommitted tail is rolled back and redone, and already
+committed rows are skipped by the cursor.
 """
 
 from __future__ import annotations
@@ -29,12 +31,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import case, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from openler.issuer import audit
 from openler.issuer.awards_input import EvidenceInput, ResultInput
 from openler.issuer.catalog_input import CatalogInputError
+from openler.issuer.cohort import liveness
 from openler.issuer.cohort.csvfile import CheckedFile, CohortRow, check_file
 from openler.issuer.cohort.messages import AWARD_REASONS
 from openler.issuer.errors import IssuerError, IssuerInputError, IssuerNotFound
@@ -140,25 +143,46 @@ def request_cancel(db: Session, *, org_id: str, job_id: str, now: datetime) -> C
     return job
 
 
-def claim(db: Session, *, job_id: str, now: datetime) -> bool:
-    """Take a queued job, or a running one whose worker stopped beating; False if taken."""
+def claim(db: Session, *, job_id: str, now: datetime, worker: str | None = None) -> bool:
+    """Take a queued job, or a running one whose worker died or stopped beating; False if taken.
+
+    The worker recorded on the job (`liveness`) lets a claimer on the same host take
+    over at once when that process is gone, instead of waiting STALE_AFTER; the
+    UPDATE names the dead holder, so of two such claimers only one wins."""
+    me = worker or str(liveness.this_worker())
+    takeable = or_(CohortJob.status == "queued",
+                   (CohortJob.status == "running") & (CohortJob.heartbeat_at < now - STALE_AFTER))
+    holder = db.scalar(select(CohortJob.worker).where(CohortJob.id == job_id,
+                                                      CohortJob.status == "running"))
+    if holder is not None and holder != me and liveness.known_dead(holder):
+        takeable = or_(takeable, (CohortJob.status == "running") & (CohortJob.worker == holder))
     result = db.execute(
-        update(CohortJob)
-        .where(CohortJob.id == job_id,
-               or_(CohortJob.status == "queued",
-                   (CohortJob.status == "running") & (CohortJob.heartbeat_at < now - STALE_AFTER)))
-        .values(status="running", heartbeat_at=now, started_at=now)
+        update(CohortJob).where(CohortJob.id == job_id, takeable)
+        .values(status="running", heartbeat_at=now, started_at=now, worker=me)
         .execution_options(synchronize_session=False))
     db.commit()
     return getattr(result, "rowcount", 0) == 1  # a CursorResult for UPDATE statements
 
 
 def resumable(db: Session, *, now: datetime) -> list[str]:
-    """Jobs waiting to run or left running by a worker that died (stale heartbeat)."""
-    stmt = select(CohortJob.id).where(or_(
-        CohortJob.status == "queued",
-        (CohortJob.status == "running") & (CohortJob.heartbeat_at < now - STALE_AFTER)))
-    return list(db.scalars(stmt.order_by(CohortJob.created_at)))
+    """Jobs waiting to run or left running by a worker that died (gone here, or stale heartbeat)."""
+    ready = case((CohortJob.status == "queued", True),
+                 (CohortJob.heartbeat_at < now - STALE_AFTER, True), else_=False)
+    stmt = select(CohortJob.id, CohortJob.worker, ready).where(CohortJob.status.in_(ACTIVE))
+    return [job_id for job_id, worker, waiting in db.execute(stmt.order_by(CohortJob.created_at))
+            if waiting or liveness.known_dead(worker)]
+
+
+def release(db: Session, *, job_id: str, worker: str | None = None) -> bool:
+    """Hand a running job back to the queue (a worker stopping between batches); True if it was ours."""
+    me = worker or str(liveness.this_worker())
+    result = db.execute(
+        update(CohortJob)
+        .where(CohortJob.id == job_id, CohortJob.status == "running", CohortJob.worker == me)
+        .values(status="queued", worker=None)
+        .execution_options(synchronize_session=False))
+    db.commit()
+    return getattr(result, "rowcount", 0) == 1
 
 
 def real_award() -> AwardFn:
@@ -181,9 +205,15 @@ class Progress:
 def run_job(sessions: sessionmaker[Session], *, job_id: str, config: Any,
             clock: Callable[[], datetime], award_fn: AwardFn | None = None,
             batch_size: int = BATCH_SIZE,
-            on_progress: Callable[[Progress], None] | None = None) -> str:
-    """Claim and run a job to its end (or cancellation); returns the final status."""
-    award_fn = award_fn or real_award()
+            on_progress: Callable[[Progress], None] | None = None,
+            after_awards: Callable[[Session, list[str]], None] | None = None) -> str:
+    """Claim and run a job to its end (or cancellation); returns the final status.
+
+    Without ``award_fn`` each batch is issued together (``awards_batch.award_many``);
+    with one, row by row through it. ``after_awards`` gets the ids of the awards a
+    batch created (not those found by their key) just before the batch commits, in
+    its transaction, so work tied to them (e.g. claim offers) is saved atomically.
+    """
     with sessions() as db:
         if not claim(db, job_id=job_id, now=clock()):
             job = db.get(CohortJob, job_id)
@@ -219,22 +249,27 @@ def run_job(sessions: sessionmaker[Session], *, job_id: str, config: Any,
         if commit():
             commit("cancelled")
             return "cancelled"
-        last = [time.monotonic()]
+        issue = (_batch_issuer(config, org_id, digest) if award_fn is None
+                 else _row_issuer(award_fn, config, org_id, digest))
         try:
-            for position, row in enumerate(todo, start=1):
-                outcome, award_id, message = _award_row(db, award_fn, row, config=config,
-                                                        org_id=org_id, digest=digest, now=clock())
-                pending.append({"id": new_id(), "job_id": job_id, "line": row.line,
-                                "recipient": row.recipient[:500], "outcome": outcome,
-                                "award_id": award_id, "message": message})
-                last_line = row.line
-                issued += outcome == "issued"
-                failed += outcome == "failed"
-                due = position % batch_size == 0 or time.monotonic() - last[0] > COMMIT_EVERY_S
-                if due and position < len(todo):
-                    last[0] = time.monotonic()
-                    if not commit():
-                        continue
+            start = 0
+            while start < len(todo):
+                chunk = todo[start:start + batch_size]
+                results = issue(db, chunk, clock)  # all of it, or the rows done in time
+                created: list[str] = []
+                for row, (outcome, award_id, message, new) in zip(chunk, results, strict=False):
+                    pending.append({"id": new_id(), "job_id": job_id, "line": row.line,
+                                    "recipient": row.recipient[:500], "outcome": outcome,
+                                    "award_id": award_id, "message": message})
+                    last_line = row.line
+                    issued += outcome == "issued"
+                    failed += outcome == "failed"
+                    if new and award_id:
+                        created.append(award_id)
+                start += len(results)
+                if after_awards is not None and created:
+                    after_awards(db, list(dict.fromkeys(created)))  # each award once, in order
+                if start < len(todo) and commit():
                     commit("cancelled")
                     return "cancelled"
         except Exception as exc:  # a bug or a database fault: stop, keep what is committed
@@ -244,6 +279,62 @@ def run_job(sessions: sessionmaker[Session], *, job_id: str, config: Any,
             return "failed"
         commit("done")
         return "done"
+
+
+RowResult = tuple[str, str | None, str | None, bool]
+"""(outcome, award id, message code, whether the award is new) for one line."""
+IssueFn = Callable[[Session, list[CohortRow], Callable[[], datetime]], list[RowResult]]
+
+
+def _batch_issuer(config: Any, org_id: str, digest: str) -> IssueFn:
+    """Every line of a batch issued together: shared look-ups, one INSERT per table."""
+    from openler.issuer.awards_batch import AwardRequest, award_many
+
+    def issue(db: Session, rows: list[CohortRow], clock: Callable[[], datetime]) -> list[RowResult]:
+        requests = [AwardRequest(
+            achievement_id=row.achievement_id, recipient_email=row.email, recipient_did=row.did,
+            results=tuple(ResultInput(result_description=name, value=value)
+                          for name, value in row.results),
+            evidence=tuple(EvidenceInput(url=url) for url in row.evidence),
+            valid_from=row.valid_from, valid_until=row.valid_until,
+            idempotency_key=idempotency_key(org_id=org_id, digest=digest, row=row))
+            for row in rows]
+        outcomes = award_many(db, config=config, org_id=org_id, requests=requests, now=clock())
+        return [("failed", None, _reason(o.error, row.line), False) if o.error is not None
+                else ("issued", o.award_id, None, o.created)
+                for row, o in zip(rows, outcomes, strict=True)]
+
+    return issue
+
+
+def _row_issuer(award_fn: AwardFn, config: Any, org_id: str, digest: str) -> IssueFn:
+    """Line by line through ``award_fn``, stopping early after COMMIT_EVERY_S."""
+    from openler.issuer.awards_batch import existing_awards
+
+    def issue(db: Session, rows: list[CohortRow], clock: Callable[[], datetime]) -> list[RowResult]:
+        known = set(existing_awards(db, org_id=org_id, keys=[
+            idempotency_key(org_id=org_id, digest=digest, row=row) for row in rows]).values())
+        started, out = time.monotonic(), []
+        for row in rows:
+            outcome, award_id, message = _award_row(db, award_fn, row, config=config,
+                                                    org_id=org_id, digest=digest, now=clock())
+            out.append((outcome, award_id, message, award_id is not None and award_id not in known))
+            if time.monotonic() - started > COMMIT_EVERY_S:
+                break
+        return out
+
+    return issue
+
+
+def _reason(exc: IssuerError, line: int) -> str:
+    """The message code shown for a line the award use case refused."""
+    if isinstance(exc, CatalogInputError):
+        codes = [code for code in exc.errors.values() if code in AWARD_REASONS]
+        return codes[0] if codes else "other"
+    if isinstance(exc, IssuerNotFound):
+        return "not_found"
+    log.info("cohort line %d refused: %s", line, exc)  # refused for this line only
+    return "other"
 
 
 def _award_row(db: Session, award_fn: AwardFn, row: CohortRow, *, config: Any, org_id: str,
@@ -257,14 +348,8 @@ def _award_row(db: Session, award_fn: AwardFn, row: CohortRow, *, config: Any, o
                         evidence=[EvidenceInput(url=url) for url in row.evidence],
                         valid_from=row.valid_from, valid_until=row.valid_until, now=now,
                         idempotency_key=key)
-    except CatalogInputError as exc:
-        codes = [code for code in exc.errors.values() if code in AWARD_REASONS]
-        return "failed", None, codes[0] if codes else "other"
-    except IssuerNotFound:
-        return "failed", None, "not_found"
     except IssuerError as exc:  # refused for this line only; the job goes on
-        log.info("cohort line %d refused: %s", row.line, exc)
-        return "failed", None, "other"
+        return "failed", None, _reason(exc, row.line)
     return "issued", str(getattr(made, "id", "")) or None, None
 
 

@@ -4,9 +4,9 @@ Spec: OpenID4VCI 1.0, section 4.1 (an offer is handed to the learner out of
 band, as a link or QR code) and section 5.1.1 (``tx_code``: a short code sent
 on another channel). The claim token and the transaction code are stored only
 as SHA-256 hashes. Viewing a claim page never uses the offer up; delivering the
-credential (a download, a wallet, an account) does. Making a new offer for an
-award replaces the previous one, so a learner who never claimed can be given
-the credential again.
+credential (a download, a wallet, an account) does, and counts a "claimed"
+event for the issuer dashboard. Making a new offer for an award replaces the
+previous one, so a learner who never claimed can be given the credential again.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from openler.issuer.dashboard import record_event
 from openler.issuer.delivery.errors import OfferUnavailable
 from openler.issuer.delivery.secrets_ import digest, new_token, numeric_code
 from openler.issuer.errors import IssuerNotFound
@@ -96,11 +97,22 @@ def find_offer(db: Session, *, token: str, now: datetime) -> ClaimOffer:
 
 
 def mark_claimed(offer: ClaimOffer, *, how: str, now: datetime) -> None:
-    """Use the offer up, remembering how the learner took the credential."""
+    """Use the offer up, remembering how the learner took it, and count it for the dashboard."""
     if how not in CLAIM_WAYS:
         raise ValueError(f"unknown claim way {how!r}")
+    first = offer.claimed_at is None
     offer.claimed_at = now
     offer.claimed_by = how
+    db = object_session(offer)
+    if first and db is not None:
+        record_event(db, org_id=offer.organization_id, award_id=offer.award_id, kind="claimed",
+                     at=now)
+
+
+def has_offer(db: Session, *, award_id: str) -> bool:
+    """Whether the award was ever offered (a repeated award request must not offer again)."""
+    return db.scalar(select(ClaimOffer.id).where(ClaimOffer.award_id == award_id)
+                     .limit(1)) is not None
 
 
 def download(db: Session, *, token: str, now: datetime) -> tuple[ClaimOffer, dict]:

@@ -18,4 +18,4 @@ def digest(value: str) -> str:
 
 def numeric_code(length: int = 6) -> str:
     """A short numeric transaction code a person can type."""
-    return "".join(secrets.choice("0123456789") for _ in range(length))
+    return f"{secrets.randbelow(10 ** length):0{length}d}"  # uniform over all codes

@@ -3,7 +3,8 @@
 Spec: W3C CCG VC-API, "Issue Credential" (IssueCredentialRequest {credential,
 options} -> 201 {verifiableCredential}; 400 when the issuer does not match the
 configuration) and "Update Status" (UpdateCredentialStatusRequest). Both are
-authenticated with an organization API token (``Authorization: Bearer``).
+authenticated with an organization API token (``Authorization: Bearer``) and
+leave an audit entry naming that token (`trail`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from starlette.responses import JSONResponse
 
 from openler.issuer import service
 from openler.issuer.errors import IssuerInputError
-from openler.web.api import examples
+from openler.web.api import examples, trail
 from openler.web.api.deps import Caller, Config, JsonBody, options_of
 from openler.web.deps import DbSession, Now
 
@@ -49,11 +50,17 @@ async def issue_credential(
     if "credential" not in body:
         raise IssuerInputError("The request needs a 'credential' object.")
     options_of(body)
-    signed, _record = await run_in_threadpool(
-        lambda: service.issue_credential(
+
+    def issue() -> dict[str, Any]:
+        signed, _record = service.issue_credential(
             db, config=config, org_id=caller.organization_id, credential=body["credential"], now=now
         )
-    )
+        trail.record_api_action(db, caller=caller, action="award_issued",
+                                target_type="credential", target_id=str(signed["id"]),
+                                target_label=trail.credential_label(signed), now=now)
+        return signed
+
+    signed = await run_in_threadpool(issue)
     return JSONResponse({"verifiableCredential": signed}, status_code=201)
 
 
@@ -91,6 +98,8 @@ def update_status(caller: Caller, body: JsonBody, db: DbSession, now: Now) -> JS
         value=value,
         now=now,
     )
+    trail.status_changed(db, caller=caller, credential_id=record.credential_id, purpose=purpose,
+                         value=value, now=now)
     return JSONResponse(
         {"credentialId": record.credential_id, "statusPurpose": purpose, "status": value}
     )

@@ -5,6 +5,9 @@ credential is still a 200 answer whose body lists what failed; 400 only for a
 request that cannot be processed at all. The body carries the VC-API fields
 (``verified``, ``checks``, ``warnings``, ``errors``, ``problemDetails``) and
 our detailed, ordered per-check ``results`` with codes and plain messages.
+A genuine credential issued by one of this instance's organizations counts as
+"verified" on its issuer's dashboard (`trail.verified`); nothing about the caller
+is kept.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from openler.core.verify import (
 from openler.issuer.errors import IssuerInputError
 from openler.issuer.resolution import InstanceDidResolver, RemoteResolvers, status_list_fetcher
 from openler.issuer.service import IssuerConfig
-from openler.web.api import examples
+from openler.web.api import examples, trail
 from openler.web.api.deps import Config, JsonBody, Remote, language_of, options_of
 from openler.web.deps import DbSession, Now
 
@@ -104,9 +107,16 @@ def vc_api_body(result: VerificationResult) -> dict[str, Any]:
     return body
 
 
-async def _run(fn: Callable[[], VerificationResult]) -> JSONResponse:
+async def _run(fn: Callable[[], VerificationResult],
+               count: Callable[[VerificationResult], object] | None = None) -> JSONResponse:
+    def work() -> VerificationResult:
+        done = fn()
+        if count is not None:
+            count(done)
+        return done
+
     try:
-        result = await run_in_threadpool(fn)
+        result = await run_in_threadpool(work)
     except VerificationInputError as exc:
         raise IssuerInputError(f"The input cannot be verified: {exc}.") from None
     return JSONResponse(vc_api_body(result))
@@ -139,7 +149,9 @@ async def verify_credential_endpoint(
     options_of(body)
     _known_contexts(credential, "credential")
     ctx = _context(db, config=config, remote=remote, now=now, language=language_of(request))
-    return await _run(lambda: verify_credential(credential, ctx=ctx))
+    return await _run(lambda: verify_credential(credential, ctx=ctx),
+                      lambda result: trail.verified(db, base=config.base, documents=[credential],
+                                                    results=[result], now=now))
 
 
 @router.post(
@@ -172,4 +184,7 @@ async def verify_presentation_endpoint(
         challenge=options.get("challenge"),
         domain=options.get("domain"),
     )
-    return await _run(lambda: verify_presentation(presentation, ctx=ctx))
+    return await _run(lambda: verify_presentation(presentation, ctx=ctx),
+                      lambda result: trail.verified(
+                          db, base=config.base, documents=trail.presentation_members(presentation),
+                          results=result.credentials, now=now))

@@ -23,10 +23,11 @@ from openler.issuer.catalog_input import FRAMEWORKS, CatalogInputError
 from openler.issuer.errors import IssuerNotFound
 from openler.storage.tables import Achievement, Organization, User
 from openler.web.api.deps import Config
-from openler.web.deps import CurrentUser, DbSession, Now
+from openler.web.deps import AppSettings, CurrentUser, DbSession, Now
 from openler.web.errors import FORM_ERROR_STATUS
 from openler.web.i18n import N_
 from openler.web.routers import catalog_forms as forms
+from openler.web.routers import delivery
 from openler.web.security import CheckedForm
 from openler.web.templating import render
 
@@ -225,8 +226,10 @@ def award_form(request: Request, org_id: str, achievement_id: str, db: DbSession
 @router.post("/catalog/{achievement_id}/award")
 def award_one(request: Request, org_id: str, achievement_id: str, form: CheckedForm,
               db: DbSession, user: CurrentUser, config: Config, now: Now,
+              settings: AppSettings,
               files: dict[str, forms.Upload] = Depends(_files)) -> Response:
-    """Issue the credential, or show the form again with its problems."""
+    """Issue the credential and offer it to the learner at once (by email when mail is set
+    up, else through the outbox), or show the form again with its problems."""
     org = _staff(db, user, org_id)
     row = catalog.get_achievement(db, org_id=org_id, achievement_id=achievement_id)
     errors: dict[str, str] = {}
@@ -247,17 +250,24 @@ def award_one(request: Request, org_id: str, achievement_id: str, form: CheckedF
     try:
         if errors:
             raise CatalogInputError(errors)
-        awards.award(db, config=config, org_id=org_id, achievement_id=achievement_id,
-                     recipient_email=form.get("recipient_email"),
-                     recipient_did=form.get("recipient_did"), results=results,
-                     evidence=evidence, valid_from=valid_from, valid_until=valid_until,
-                     now=now, idempotency_key=form.get("idempotency_key") or None)
+        made = awards.award(db, config=config, org_id=org_id, achievement_id=achievement_id,
+                            recipient_email=form.get("recipient_email"),
+                            recipient_did=form.get("recipient_did"), results=results,
+                            evidence=evidence, valid_from=valid_from, valid_until=valid_until,
+                            now=now, idempotency_key=form.get("idempotency_key") or None)
     except CatalogInputError as exc:
         db.rollback()
         row = catalog.get_achievement(db, org_id=org_id, achievement_id=achievement_id)
         return _award_page(request, db, org, row, config, now, values=form,
                            errors={**errors, **exc.errors})
-    request.session["flash"] = N_("The credential is issued.")
+    # A repeated submission (same idempotency key) returns the award already offered.
+    channel, link = delivery.offer_award(request, db, settings, org_id=org_id,
+                                         award_id=made.id, base_url=config.base.url, now=now,
+                                         first_only=True)
+    request.session["flash"] = delivery.AWARD_FLASH[channel]
+    if link:  # awarded to a DID: staff hand the link on (the code is in the outbox)
+        request.session["claim_link"] = link
+        return RedirectResponse(f"/orgs/{org_id}/outbox", status_code=303)
     return RedirectResponse(f"/orgs/{org_id}/awards", status_code=303)
 
 

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from openler.accounts import service
 from openler.accounts.errors import NotAllowed, NotFound
 from openler.accounts.models import Role
+from openler.issuer import catalog
 from openler.issuer.cohort import jobs, runner
 from openler.issuer.cohort.csvfile import (
     MAX_FILE_BYTES,
@@ -80,7 +81,10 @@ def _job(db: DbSession, org_id: str, job_id: str) -> CohortJob:
 def _upload_page(request: Request, db: DbSession, org: Any, *, error: str | None = None,
                  status: int = 200) -> Response:
     recent = jobs.recent(db, org_id=org.id)
+    # The file needs achievement ids; the catalog pages only show names, so list them here.
+    achievements = catalog.list_achievements(db, org_id=org.id, include_retired=False)
     context = {"org": org, "error": error, "jobs": recent, "nav": "orgs",
+               "achievements": achievements,
                "max_mb": MAX_FILE_BYTES // (1024 * 1024), "max_rows": MAX_ROWS,
                "errors": {"file": error} if error else {}}
     return render(request, "cohort/upload.html", context, status_code=status)

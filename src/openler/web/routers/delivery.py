@@ -1,20 +1,32 @@
 """Claim pages for learners (public, by claim link) and the staff side of delivery:
-sending or re-sending a claim offer, and the organization's mail outbox."""
+sending or re-sending a claim offer, and the organization's mail outbox.
+
+Offers are made when a credential is issued (`offer_award`, called by the award
+page and by cohort jobs through `runner.use_delivery`); the mail is queued in the
+issuing transaction and sent after it commits. With SMTP settings a mail sender
+thread runs for the app's life (started and stopped by this router's lifespan) and
+retries what the server did not take."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from openler.accounts import service as accounts
 from openler.accounts.errors import NotAllowed
 from openler.accounts.models import Role
-from openler.issuer.delivery import mail, offers, oid4vci, qr, service
+from openler.issuer.cohort import runner
+from openler.issuer.delivery import mail, offers, oid4vci, qr, queue, service
 from openler.issuer.delivery.errors import OfferUnavailable
+from openler.issuer.delivery.sender import MailSender
 from openler.issuer.errors import IssuerNotFound
 from openler.settings import Settings
 from openler.storage.tables import Organization, User
@@ -24,23 +36,64 @@ from openler.web.i18n import N_, gettext, translations_for
 from openler.web.security import CheckedForm
 from openler.web.templating import render
 
-router = APIRouter()
 STAFF_ROLES = (Role.OWNER, Role.ISSUER_STAFF)
 UNAVAILABLE_STATUS = {"unknown": 404}
 
 
-def mailer_for(settings: Settings, db: DbSession) -> mail.Mailer:
+def smtp_mailer(settings: Settings) -> mail.SmtpMailer | None:
+    """The SMTP mailer when a host is configured."""
+    smtp = mail.smtp_settings_of(settings)
+    return mail.SmtpMailer(smtp) if smtp is not None else None
+
+
+def mailer_for(settings: Settings, db: Session) -> mail.Mailer:
     """SMTP when a host is configured, else the outbox."""
-    if settings.smtp_host:
-        return mail.SmtpMailer(mail.SmtpSettings(
-            host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
-            password=settings.smtp_password, sender=settings.smtp_from,
-            starttls=settings.smtp_starttls))
-    return mail.OutboxMailer(db)
+    return smtp_mailer(settings) or mail.OutboxMailer(db)
 
 
 def _translator(language: str) -> Any:
     return translations_for(language).gettext
+
+
+@asynccontextmanager
+async def _mail_sender(app: FastAPI) -> AsyncIterator[None]:
+    """With SMTP settings, run the mail sender; tell cohort jobs how to offer."""
+    settings: Settings = app.state.settings
+    with runner.delivering(app.state.sessionmaker, smtp=mail.smtp_settings_of(settings),
+                           translator=_translator, clock=app.state.clock,
+                           days=settings.claim_offer_days, busy=runner.busy) as sender:
+        app.state.mail_sender = sender
+        yield
+
+
+router = APIRouter(lifespan=_mail_sender)
+
+
+def _wake(request: Request) -> None:
+    sender: MailSender | None = getattr(request.app.state, "mail_sender", None)
+    if sender is not None:
+        sender.wake()
+
+
+def offer_award(request: Request, db: Session, settings: Settings, *, org_id: str,
+                award_id: str, base_url: str, now: datetime,
+                first_only: bool = False) -> tuple[str, str | None]:
+    """Offer an award and send its mail after committing: ("smtp", "retry", "outbox",
+    "none" or "existing", the claim link for a DID-only award)."""
+    if first_only and offers.has_offer(db, award_id=award_id):
+        return "existing", None
+    mailer = smtp_mailer(settings)
+    queued = service.queue_offer(db, org_id=org_id, award_id=award_id, base_url=base_url,
+                                 translator=_translator, now=now, smtp=mailer is not None,
+                                 days=settings.claim_offer_days)
+    link = f"{base_url.rstrip('/')}{queued.path}"
+    if queued.channel != "queued" or mailer is None or queued.message_id is None:
+        return queued.channel, link if queued.channel == "none" else None
+    db.commit()  # the offer exists before its mail leaves
+    if service.deliver_now(db, message_id=queued.message_id, mailer=mailer, now=now):
+        return "smtp", None
+    _wake(request)
+    return "retry", None
 
 
 def _private(response: Response) -> Response:
@@ -113,30 +166,62 @@ def send_offer(request: Request, org_id: str, award_id: str, form: CheckedForm, 
     """Send (or send again) a claim offer for one award; earlier links stop working."""
     _staff(db, user, org_id)
     try:
-        sent = service.send_offer(db, org_id=org_id, award_id=award_id, base_url=config.base.url,
-                                  mailer=mailer_for(settings, db),
-                                  fallback=mail.OutboxMailer(db), translator=_translator,
-                                  now=now, days=settings.claim_offer_days)
+        channel, link = offer_award(request, db, settings, org_id=org_id, award_id=award_id,
+                                    base_url=config.base.url, now=now)
     except IssuerNotFound:
         raise HTTPException(404) from None
     except OfferUnavailable:
         raise HTTPException(400) from None
-    if sent.channel == "smtp":
-        request.session["flash"] = N_("The claim offer is sent by email.")
+    request.session["flash"] = OFFER_FLASH[channel]
+    if channel == "smtp":
         return RedirectResponse(f"/orgs/{org_id}/awards", status_code=303)
-    if sent.channel == "outbox":
-        request.session["flash"] = N_(
-            "Email is not set up, so the claim offer is in the outbox. Pass it on to the learner.")
-        return RedirectResponse(f"/orgs/{org_id}/outbox", status_code=303)
-    request.session["flash"] = N_("The claim offer is ready. Give the learner this link.")
-    request.session["claim_link"] = f"{config.base.url}{sent.new.path}"
+    if link:
+        request.session["claim_link"] = link
     return RedirectResponse(f"/orgs/{org_id}/outbox", status_code=303)
 
 
+OFFER_FLASH = {
+    "smtp": N_("The claim offer is sent by email."),
+    "retry": N_("The claim offer could not be emailed yet. It waits in the outbox and is "
+                "tried again in a few minutes."),
+    "outbox": N_("Email is not set up, so the claim offer is in the outbox. Pass it on to "
+                 "the learner."),
+    "none": N_("The claim offer is ready. Give the learner this link."),
+}
+AWARD_FLASH = {
+    "smtp": N_("The credential is issued and its claim offer is sent to the learner by email."),
+    "retry": N_("The credential is issued. Its claim offer could not be emailed yet: it waits "
+                "in the outbox and is tried again in a few minutes."),
+    "outbox": N_("The credential is issued. Email is not set up, so its claim offer is in the "
+                 "outbox: pass it on to the learner."),
+    "none": N_("The credential is issued. Give the learner this claim link; the code for a "
+               "wallet app is in the outbox."),
+    "existing": N_("The credential is issued."),
+}
+
+
 @router.get("/orgs/{org_id}/outbox")
-def outbox(request: Request, org_id: str, db: DbSession, user: CurrentUser) -> Response:
-    """Messages kept because email is not set up, with their claim links."""
+def outbox(request: Request, org_id: str, db: DbSession, user: CurrentUser,
+           settings: AppSettings) -> Response:
+    """Messages to learners: kept for staff, waiting for the mail server, sent or given up."""
     org = _staff(db, user, org_id)
     return render(request, "delivery/outbox.html",
                   {"org": org, "nav": "orgs", "messages": mail.outbox(db, org_id=org_id),
+                   "counts": mail.outbox_counts(db, org_id=org_id),
+                   "smtp": bool(settings.smtp_host),
                    "claim_link": request.session.pop("claim_link", None)})
+
+
+@router.post("/orgs/{org_id}/outbox/retry")
+def retry_outbox(request: Request, org_id: str, form: CheckedForm, db: DbSession,
+                 user: CurrentUser, now: Now, settings: AppSettings) -> Response:
+    """Try the waiting messages again now rather than at their next turn."""
+    _staff(db, user, org_id)
+    if smtp_mailer(settings) is None:
+        raise HTTPException(404)
+    queue.retry_now(db, org_id=org_id, now=now)
+    db.commit()
+    _wake(request)
+    request.session["flash"] = N_("The waiting messages are being sent. Refresh this page in "
+                                  "a moment to see how it went.")
+    return RedirectResponse(f"/orgs/{org_id}/outbox", status_code=303)
