@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -291,3 +292,28 @@ def live_server(database_url: str) -> Iterator[LiveServer]:
     yield LiveServer("127.0.0.1", port)
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def scratch_engine(tmp_path) -> Iterator[Engine]:
+    """An empty database of its own (SQLite file, or a scratch PostgreSQL database beside
+    the test database), for migration tests that must start from nothing."""
+    base = os.environ.get("OPENLER_TEST_DATABASE_URL")
+    if not base:
+        engine = storage_db.make_engine(f"sqlite:///{tmp_path / 'scratch.db'}")
+        yield engine
+        engine.dispose()
+        return
+    url = make_url(base)
+    name = f"openler_scratch_{uuid.uuid4().hex[:12]}"
+    admin = storage_db.make_engine(str(url.set(database="postgres")))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = storage_db.make_engine(url.set(database=name).render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -24,7 +24,7 @@ TEXT = {
            "progress": "2 of 2 lines done: 2 issued, 0 not issued."},
     "es": {"problem": "Línea 4, columna email: esto no es una dirección de correo electrónico.",
            "issue": "Emitir solo las líneas válidas (2)", "done": "Terminado",
-           "progress": "2 de 2 líneas hechas: 2 emitidas, 0 sin emitir."},
+           "progress": "2 de 2 líneas procesadas: 2 emitidas, 0 sin emitir."},
 }
 
 

@@ -29,12 +29,12 @@ WORDS = {
            "listed": "Checked when it arrived: genuine", "problem": "There is a problem",
            "deleted": "The record was deleted from your wallet.",
            "empty": "Your wallet is empty."},
-    "es": {"add": "Añadir a mi cartera OpenLER", "genuine": "Comprobado: este registro es auténtico.",
-           "keep": "Añadirlo a mi cartera", "kept": "El registro está en tu cartera.",
+    "es": {"add": "Agregar a mi cartera OpenLER", "genuine": "Comprobado: este registro es auténtico.",
+           "keep": "Agregarlo a mi cartera", "kept": "El registro está en su cartera.",
            "active": "No ha sido revocado ni suspendido", "from": "De Forklift Academy",
            "listed": "Comprobado al llegar: auténtico", "problem": "Hay un problema",
-           "deleted": "El registro se eliminó de tu cartera.",
-           "empty": "Tu cartera está vacía."},
+           "deleted": "El registro se eliminó de su cartera.",
+           "empty": "Su cartera está vacía."},
 }
 
 

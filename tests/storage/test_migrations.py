@@ -5,40 +5,12 @@ test database)."""
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
-from sqlalchemy.engine import make_url
 
 from openler.storage import db as storage_db
-
-
-@pytest.fixture
-def scratch_engine(tmp_path) -> Iterator[Engine]:
-    base = os.environ.get("OPENLER_TEST_DATABASE_URL")
-    if not base:
-        engine = storage_db.make_engine(f"sqlite:///{tmp_path / 'migrations.db'}")
-        yield engine
-        engine.dispose()
-        return
-    url = make_url(base)
-    name = f"openler_mig_{uuid.uuid4().hex[:12]}"
-    admin = storage_db.make_engine(str(url.set(database="postgres")))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = storage_db.make_engine(url.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _tables(engine: Engine) -> set[str]:

@@ -3,40 +3,14 @@ downgrade to 0007 removes them, and the ORM tables match the migrated columns.""
 
 from __future__ import annotations
 
-import os
-import uuid
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from openler.storage import db as storage_db
 from openler.storage.tables_wallet import WALLET_TABLES_CHILD_FIRST, Wallet, WalletRecord
-
-
-@pytest.fixture
-def scratch_engine(tmp_path):
-    base = os.environ.get("OPENLER_TEST_DATABASE_URL")
-    if not base:
-        engine = storage_db.make_engine(f"sqlite:///{tmp_path / 'wallet-mig.db'}")
-        yield engine
-        engine.dispose()
-        return
-    url = make_url(base)
-    name = f"openler_wmig_{uuid.uuid4().hex[:12]}"
-    admin = storage_db.make_engine(str(url.set(database="postgres")))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = storage_db.make_engine(url.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_upgrade_keeps_rows_and_downgrade_removes_the_wallet(scratch_engine):

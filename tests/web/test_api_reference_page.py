@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 
 import pytest
 
-from openler.web.api_docs import BEARER_ROUTES
 from openler.web.api_reference import METHODS
 
 LANGUAGES = {"en": "API reference", "es": "Referencia de la API"}
@@ -106,20 +105,73 @@ def test_openapi_documents_the_api_and_not_the_pages(client):
         assert page not in spec["paths"], page
 
 
+# The routes that read a bearer token, and the scheme each must declare by itself.
+TOKEN_ROUTES = {("post", "/credentials/issue"): "organizationApiToken",
+                ("post", "/credentials/status"): "organizationApiToken",
+                ("post", "/oid4vci/credential"): "oid4vciAccessToken"}
+
+
 def test_declared_bearer_tokens_are_the_ones_enforced(client):
     spec = client.get("/openapi.json").json()
     schemes = spec["components"]["securitySchemes"]
-    for (method, path), scheme in BEARER_ROUTES.items():
-        assert spec["paths"][path][method]["security"] == [{scheme: []}]
+    declared = {(method, path): op["security"] for path, item in spec["paths"].items()
+                for method, op in item.items() if method in METHODS and "security" in op}
+    assert declared == {route: [{scheme: []}] for route, scheme in TOKEN_ROUTES.items()}
+    for (method, path), [requirement] in declared.items():
+        [scheme] = requirement
         assert schemes[scheme]["type"] == "http" and schemes[scheme]["scheme"] == "bearer"
+        assert schemes[scheme]["description"]
         answer = client.request(method.upper(), path, json={})
         assert answer.status_code == 401, (path, answer.text)
+        assert answer.headers["content-type"].startswith("application/json")
     assert "security" not in spec["paths"]["/credentials/verify"]["post"]
     page = html.unescape(_docs(client, "en").text)
     issue = page.split('id="post-credentials-issue"', 1)[1].split("</section>", 1)[0]
     assert "A bearer token in the Authorization header" in issue
     verify = page.split('id="post-credentials-verify"', 1)[1].split("</section>", 1)[0]
     assert "Anyone: no token is needed." in verify
+
+
+@pytest.mark.parametrize(("header", "api_message", "wallet_message"), [
+    (None, "An organization API token is required.", "Send the access token as a Bearer token."),
+    ("Basic abc", "Use 'Authorization: Bearer <token>'.",
+     "Send the access token as a Bearer token."),
+    ("Bearer nope", "The API token is not valid.",
+     "The access token is unknown, used or expired."),
+])
+def test_declared_routes_keep_their_own_401_bodies(client, header, api_message, wallet_message):
+    headers = {"Authorization": header} if header else {}
+    for path in ("/credentials/issue", "/credentials/status"):
+        answer = client.post(path, json={}, headers=headers)
+        assert answer.status_code == 401
+        assert answer.json() == {"error": "unauthenticated", "message": api_message}
+        assert answer.headers["www-authenticate"] == 'Bearer realm="openler"'
+    wallet = client.post("/oid4vci/credential", json={}, headers=headers)
+    assert wallet.status_code == 401
+    assert wallet.json() == {"error": "invalid_token", "error_description": wallet_message}
+    assert wallet.headers["www-authenticate"] == (
+        f'Bearer error="invalid_token", error_description="{wallet_message}"')
+
+
+def test_wallet_routes_have_written_summaries_in_both_languages(client):
+    spec = client.get("/openapi.json").json()
+    summaries = {path: item[method]["summary"] for path, item in spec["paths"].items()
+                 for method in item if path.startswith(("/oid4vci/", "/.well-known/oa",
+                                                        "/.well-known/openid"))}
+    assert summaries == {
+        "/.well-known/openid-credential-issuer": "Credential issuer metadata",
+        "/.well-known/oauth-authorization-server": "Authorization server metadata",
+        "/oid4vci/offers/{ref}": "Get a credential offer by reference",
+        "/oid4vci/token": "Redeem a pre-authorized code for an access token",
+        "/oid4vci/nonce": "Get a fresh nonce for a key proof",
+        "/oid4vci/credential": "Receive the offered credential",
+    }
+    for path, item in spec["paths"].items():
+        if path in summaries:
+            assert all(len(op["description"]) > 80 for op in item.values()), path
+    page = html.unescape(_docs(client, "es").text)
+    assert "Recibir la credencial ofrecida" in page
+    assert "Receive the offered credential" not in page
 
 
 def test_examples_are_keyboard_scrollable_with_a_name(client):

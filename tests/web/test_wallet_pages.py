@@ -207,7 +207,7 @@ def test_wallet_pages_in_spanish(client, web, claim):
     record_id = _kept(client, web, path)
     client.get("/language/es?next=/")
     listing = client.get("/wallet").text
-    assert '<html lang="es">' in listing and "Tu cartera" in listing
+    assert '<html lang="es">' in listing and "Su cartera" in listing
     assert "De Example College" in listing
     detail = client.get(f"/wallet/records/{record_id}").text
     assert "Comprobado: este registro es auténtico." in detail

@@ -9,7 +9,7 @@ importer can pass rows straight through.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,8 @@ from openler.core.models import RESULT_STATUSES
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%\-#]+$")
+MAX_RESULT_VALUE = 200
+"""A result value longer than this is refused (form, API and cohort file alike)."""
 
 
 @dataclass(frozen=True)
@@ -94,3 +96,51 @@ def check_recipient(errors: dict[str, str], email: str | None,
     elif did is not None and (len(did) > 500 or not DID.match(did)):
         errors["recipient_did"] = "invalid_did"
     return email, did
+
+
+def value_problem(value: str, *, allowed: Collection[str] = (), value_min: str | None = None,
+                  value_max: str | None = None) -> str | None:
+    """The one rule for a result value, so the cohort upload and the award agree; None if fine.
+
+    Codes: ``too_long``, ``unknown_choice`` (not an allowed value), ``invalid_number``
+    (a bound is set and the value is not a number), ``out_of_range``. A bound that
+    is not itself a number is ignored."""
+    if len(value) > MAX_RESULT_VALUE:
+        return "too_long"
+    if allowed and value not in allowed:
+        return "unknown_choice"
+    try:
+        number = float(value)
+    except ValueError:
+        return "invalid_number" if value_min or value_max else None
+    for bound, below in ((value_min, True), (value_max, False)):
+        if not bound:
+            continue
+        try:
+            limit = float(bound)
+        except ValueError:
+            continue
+        if (number < limit) if below else (number > limit):
+            return "out_of_range"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRule:
+    """What one result description allows, from the achievement's stored result descriptions."""
+
+    allowed: tuple[str, ...] = ()
+    value_min: str | None = None
+    value_max: str | None = None
+
+    @classmethod
+    def of(cls, stored: Mapping[str, Any]) -> ResultRule:
+        """From the catalog's internal shape (allowed_values, value_min, value_max)."""
+        return cls(allowed=tuple(str(v) for v in stored.get("allowed_values") or ()),
+                   value_min=str(stored["value_min"]) if stored.get("value_min") else None,
+                   value_max=str(stored["value_max"]) if stored.get("value_max") else None)
+
+    def problem(self, value: str) -> str | None:
+        """Why this value is refused (a `value_problem` code), or None."""
+        return value_problem(value, allowed=self.allowed, value_min=self.value_min,
+                             value_max=self.value_max)

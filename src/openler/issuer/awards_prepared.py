@@ -47,6 +47,7 @@ from openler.issuer.awards_input import (
     as_evidence,
     as_result,
     check_recipient,
+    value_problem,
 )
 from openler.issuer.catalog_input import CatalogInputError
 from openler.issuer.issuing import IssuingContext, issuing_context
@@ -225,23 +226,12 @@ def _results(doc: Mapping[str, Any], results: Iterable[ResultInput | Mapping[str
 
 
 def _value_problem(rd: Mapping[str, Any], value: str) -> str | None:
-    if len(value) > 200:
-        return "too_long"
-    allowed = rd.get("allowedValue")
-    if allowed and value not in allowed:
-        return "unknown_choice"
-    try:
-        number = float(value)
-    except ValueError:
-        return "invalid_number" if rd.get("valueMin") or rd.get("valueMax") else None
-    for bound, bad in ((rd.get("valueMin"), lambda b: number < b),
-                       (rd.get("valueMax"), lambda b: number > b)):
-        try:
-            if bound is not None and bad(float(bound)):
-                return "out_of_range"
-        except ValueError:
-            continue
-    return None
+    return value_problem(value, allowed=rd.get("allowedValue") or (),
+                         value_min=_bound(rd.get("valueMin")), value_max=_bound(rd.get("valueMax")))
+
+
+def _bound(raw: Any) -> str | None:
+    return None if raw is None else str(raw)
 
 
 def _files(evidence: Iterable[EvidenceInput | Mapping[str, Any]],

@@ -12,7 +12,7 @@ learner's wallet, so another learner's record is simply "not found".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -137,9 +137,14 @@ def decline(db: Session, *, config: WalletConfig, user_id: str, record_id: str) 
     db.flush()
 
 
-def delete_record(db: Session, *, config: WalletConfig, user_id: str, record_id: str) -> None:
-    """Remove a record from the wallet for good."""
-    _, row = _owned(db, config, user_id, record_id)
+def delete_record(db: Session, *, config: WalletConfig, user_id: str, record_id: str,
+                  now: datetime | None = None) -> None:
+    """Remove a record from the wallet for good, and from every share that holds it."""
+    wallet, row = _owned(db, config, user_id, record_id)
+    from openler.wallet import sharing  # sharing builds on this module
+
+    sharing.forget_record(db, config=config, wallet=wallet, user_id=user_id, record_id=row.id,
+                          now=now or datetime.now(UTC))
     db.delete(row)
     db.flush()
 

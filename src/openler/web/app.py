@@ -22,6 +22,7 @@ from openler.web.i18n import LanguageMiddleware
 from openler.web.routers import account, auth, cohort, delivery, home, oid4vci, orgs, wallet
 from openler.web.routers import catalog as catalog_pages
 from openler.web.routers import lifecycle as lifecycle_pages
+from openler.web.routers import wallet_shares as wallet_share_pages
 from openler.web.templating import make_templates
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -75,7 +76,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Server-rendered pages stay out of the API reference; the JSON endpoints are in it.
     pages = (home.router, auth.router, account.router, orgs.router, cohort.router,
-             catalog_pages.router, delivery.router, lifecycle_pages.router, wallet.router)
+             catalog_pages.router, delivery.router, lifecycle_pages.router, wallet.router, wallet_share_pages.router)
     for router in pages:
         app.include_router(router, include_in_schema=False)
     app.include_router(vc_api_router)

@@ -6,6 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from openler.issuer.awards_input import ResultRule
+from openler.issuer.awards_prepared import _value_problem
 from openler.issuer.cohort import csvfile
 from openler.issuer.cohort.csvfile import CohortFileError, check_file
 from openler.issuer.cohort.messages import file_message, row_message
@@ -137,3 +139,45 @@ def test_identity_is_stable_and_distinct_per_line(emails, delimiter):
     identities = [r.identity() for r in first.rows]
     assert identities == [r.identity() for r in again.rows]
     assert len(set(identities)) == len(identities) == len(first.rows)
+
+
+RULES = {"ach1": {"grade": ResultRule(allowed=("A", "B", "C")),
+                  "score": ResultRule(value_min="0", value_max="100"),
+                  "hours": ResultRule(value_min="10"), "stars": ResultRule(value_max="5")}}
+
+
+def test_result_values_the_achievement_does_not_allow_are_reported_at_upload():
+    text = ("email,achievement,result:grade,result:score,result:hours,result:stars\n"
+            "a@example.com,ach1,B,99.5,12,5\n"      # 2 fine
+            "b@example.com,ach1,Z,,,\n"             # 3 not an allowed value
+            "c@example.com,ach1,,lots,,\n"          # 4 not a number
+            "d@example.com,ach1,,101,,\n"           # 5 above the range
+            "e@example.com,ach1,,,9,\n"             # 6 below the minimum
+            "f@example.com,ach1,,,,6\n"             # 7 above the maximum
+            "g@example.com,ach1,,," + "1" * 201 + ",\n")  # 8 too long
+    checked = check_file(text.encode(), catalog=RULES)
+    assert [r.line for r in checked.rows] == [2]
+    assert [row_message(p.line, p.column, p.code, p.params) for p in checked.problems] == [
+        "Line 3, column result:grade: this achievement does not allow this result. "
+        "Use one of: A, B, C.",
+        "Line 4, column result:score: this result must be a number.",
+        "Line 5, column result:score: this result must be between 0 and 100.",
+        "Line 6, column result:hours: this result must be at least 10.",
+        "Line 7, column result:stars: this result must be at most 5.",
+        "Line 8, column result:hours: this is too long (at most 200 characters).",
+    ]
+
+
+@given(st.text(max_size=8), st.sampled_from([ResultRule(allowed=("A", "B")),
+                                             ResultRule(value_min="0", value_max="10"),
+                                             ResultRule(value_min="1.5"), ResultRule()]))
+def test_upload_and_award_use_the_same_value_rule(value, rule):
+    value = value.strip()
+    if not value or any(c in value for c in ",\"\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        return  # an empty cell is no result; separators and line breaks are the CSV's own
+    doc = {"allowedValue": list(rule.allowed) or None, "valueMin": rule.value_min,
+           "valueMax": rule.value_max}
+    award_refuses = _value_problem(doc, value) is not None
+    checked = check_file(f"email,achievement,result:r\na@example.com,ach1,{value}\n".encode(),
+                         catalog={"ach1": {"r": rule}})
+    assert bool(checked.problems) == award_refuses

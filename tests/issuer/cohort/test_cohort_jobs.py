@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from cohort_helpers import BASE, cohort_csv
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from openler.issuer import awards
+from openler.issuer.catalog_input import CatalogInputError
 from openler.issuer.cohort import jobs
-from openler.issuer.cohort.messages import award_message
+from openler.issuer.cohort.messages import award_message, row_message
 from openler.storage.tables_catalog import Award
 from openler.storage.tables_cohort import CohortJob, CohortJobItem
 
@@ -172,14 +173,64 @@ def test_cancel_before_start_and_other_organizations_cannot_see_the_job(
         assert jobs.request_cancel(db, org_id=org_id, job_id=job_id, now=clock()).status == "cancelled"
 
 
+def test_a_result_value_the_achievement_does_not_allow_is_reported_at_upload(
+        sessions, org_id, achievement_id, clock):
+    content = cohort_csv(achievement_id, 3).replace(b",A,r1", b",Z,r1")  # Z is not allowed
+    with sessions() as db:
+        checked = jobs.check(db, org_id=org_id, content=content)
+    assert [(p.line, p.column, p.code) for p in checked.problems] == [
+        (3, "result:grade", "result_not_allowed")]
+    assert [r.line for r in checked.rows] == [2, 4]
+    assert row_message(3, "result:grade", "result_not_allowed", checked.problems[0].params) == (
+        "Line 3, column result:grade: this achievement does not allow this result. "
+        "Use one of: A, B, C.")
+
+
 def test_a_row_the_award_refuses_is_listed_and_the_rest_go_on(sessions, org_id, achievement_id,
                                                               config, clock):
-    content = cohort_csv(achievement_id, 3).replace(b",A,r1", b",Z,r1")  # Z is not allowed
-    job_id = upload(sessions, org_id, content, clock)
-    assert jobs.run_job(sessions, job_id=job_id, config=config, clock=clock) == "done"
+    """A line can pass the upload and still be refused (the catalog changed meanwhile)."""
+    job_id = upload(sessions, org_id, cohort_csv(achievement_id, 3), clock)
+
+    def refusing_award(db, **kwargs):
+        if kwargs["recipient_email"] == "learner1@example.com":
+            raise CatalogInputError({"result_1": "unknown_choice"})
+        return awards.award(db, **kwargs)
+
+    assert jobs.run_job(sessions, job_id=job_id, config=config, clock=clock,
+                        award_fn=refusing_award) == "done"
     job = job_of(sessions, job_id)
     assert (job.issued_count, job.failed_count) == (2, 1)
     with sessions() as db:
         failed = [i for i in jobs.items(db, job_id=job_id) if i.outcome == "failed"]
     assert [(i.line, i.award_id, i.message) for i in failed] == [(3, None, "unknown_choice")]
     assert award_message(failed[0].message) == "a result is not one the achievement allows"
+
+
+def test_a_worker_that_lost_its_job_commits_nothing_more(sessions, org_id, achievement_id,
+                                                         config, clock, caplog):
+    job_id = upload(sessions, org_id, cohort_csv(achievement_id, 12), clock)
+    seen = []
+
+    def taken_over(progress):
+        seen.append(progress.done)
+        if progress.done == 5:  # the first batch is in: this worker stalls, another takes over
+            with sessions() as other:
+                other.execute(update(CohortJob).where(CohortJob.id == job_id)
+                              .values(worker="host-b:1:n1", heartbeat_at=clock()))
+                other.commit()
+
+    status = jobs.run_job(sessions, job_id=job_id, config=config, clock=clock, batch_size=5,
+                          on_progress=taken_over)
+    assert status == "lost" and seen == [0, 5]
+    assert "taken over" in caplog.text
+    job = job_of(sessions, job_id)
+    assert (job.status, job.worker, job.cursor, job.issued_count) == ("running", "host-b:1:n1", 6, 5)
+    assert award_count(sessions, org_id) == 5  # the second batch was rolled back
+    with sessions() as db:
+        assert [i.line for i in jobs.items(db, job_id=job_id)] == list(range(2, 7))
+        assert jobs.release(db, job_id=job_id, worker="host-b:1:n1")  # the new holder goes on
+    assert jobs.run_job(sessions, job_id=job_id, config=config, clock=clock, batch_size=5) == "done"
+    assert award_count(sessions, org_id) == 12
+    with sessions() as db:
+        assert sorted(i.line for i in jobs.items(db, job_id=job_id)) == list(range(2, 14))
+        assert len(set(db.scalars(select(Award.idempotency_key)).all())) == 12

@@ -137,7 +137,7 @@ def test_reoffer_replaces_and_spanish_page(client, make_client, staff, web, cloc
     replaced = learner.get(first)
     assert replaced.status_code == 410 and "enlace más reciente" in replaced.text
     page = learner.get(second)
-    assert "Tu credencial de Example College" in page.text
+    assert "Su credencial de Example College" in page.text
     assert "Descargar el archivo" in page.text
     assert learner.get("/claim/not-a-real-token").status_code == 404
 

@@ -86,7 +86,7 @@ def test_offer_goes_by_smtp_in_the_learners_language(session, org_id, award_row,
     assert recipients == ["learner@example.org"]
     parsed = message_from_bytes(raw, policy=policy.default)
     body = parsed.get_content()
-    assert "Welding Basics" in parsed["Subject"] and "te ha enviado" in parsed["Subject"]
+    assert "Welding Basics" in parsed["Subject"] and "le ha enviado" in parsed["Subject"]
     assert f"https://badges.example.org/claim/{sent.new.token}" in body
     assert sent.new.tx_code in body
     assert session.scalars(select(OutboxMessage)).all() == []

@@ -18,6 +18,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from openler.issuer.awards_input import MAX_RESULT_VALUE, ResultRule
 from openler.issuer.errors import IssuerInputError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -33,6 +34,9 @@ TEMPLATE_HEADER = ("email", "did", "achievement", "valid_from", "valid_until", "
 _EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 _DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+(?:[/?#].*)?$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+Catalog = Mapping[str, Mapping[str, ResultRule] | Collection[str]]
+"""Achievement id -> its results: rules by name (values checked), or just the names."""
 
 
 class CohortFileError(IssuerInputError):
@@ -153,8 +157,8 @@ def parse_date(value: str) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def check_file(content: bytes, *, catalog: Mapping[str, Collection[str]]) -> CheckedFile:
-    """Check every row against the format and the catalog (achievement id -> result names)."""
+def check_file(content: bytes, *, catalog: Catalog) -> CheckedFile:
+    """Check every row against the format and the catalog, values included, before signing."""
     text = _decode(content)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     try:
@@ -195,7 +199,7 @@ def check_file(content: bytes, *, catalog: Mapping[str, Collection[str]]) -> Che
 
 
 def _check_row(line: int, columns: tuple[str, ...], cells: list[str],
-               catalog: Mapping[str, Collection[str]]) -> tuple[CohortRow | None, list[Problem]]:
+               catalog: Catalog) -> tuple[CohortRow | None, list[Problem]]:
     problems: list[Problem] = []
     if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
         problems.append(Problem(line, columns[-1], "extra_values"))
@@ -236,15 +240,41 @@ def _check_row(line: int, columns: tuple[str, ...], cells: list[str],
     results = tuple((col[len(RESULT_PREFIX):], value) for col, value in values.items()
                     if col.startswith(RESULT_PREFIX) and value)
     known = catalog.get(achievement)
-    for name, _value in results:
-        if known is not None and name not in known:
+    for name, value in results:
+        if known is None:
+            continue
+        if name not in known:
             problems.append(Problem(line, RESULT_PREFIX + name, "unknown_result", {"name": name}))
+        elif isinstance(known, Mapping):
+            problem = _value_problem(line, name, value, known[name])
+            if problem is not None:
+                problems.append(problem)
     if problems:
         return None, problems
     row = CohortRow(line=line, achievement_id=achievement, email=email, did=did,
                     valid_from=start, valid_until=end, results=results,
                     evidence=(evidence,) if evidence else (), row_id=values.get("row_id") or None)
     return row, problems
+
+
+def _value_problem(line: int, name: str, value: str, rule: ResultRule) -> Problem | None:
+    """The award's own value rule (`awards_input.value_problem`), as a row problem."""
+    code = rule.problem(value)
+    column = RESULT_PREFIX + name
+    if code is None:
+        return None
+    if code == "too_long":
+        return Problem(line, column, "too_long", {"limit": MAX_RESULT_VALUE})
+    if code == "unknown_choice":
+        return Problem(line, column, "result_not_allowed", {"allowed": ", ".join(rule.allowed)})
+    if code == "invalid_number":
+        return Problem(line, column, "result_not_number")
+    bounds: dict[str, object] = {"min": rule.value_min, "max": rule.value_max}
+    if rule.value_min and rule.value_max:
+        return Problem(line, column, "result_out_of_range", bounds)
+    if rule.value_min:
+        return Problem(line, column, "result_below_min", bounds)
+    return Problem(line, column, "result_above_max", bounds)
 
 
 def template_csv() -> str:

@@ -18,7 +18,9 @@ identity) and is passed to `openler.issuer.awards_batch.award_many` (or a given
 single-award function), which returns the existing award for a key it has seen.
 Awards, item rows and the cursor are committed together every `batch_size` rows;
 after a crash the uncommitted tail is rolled back and redone, and already
-committed rows are skipped by the cursor.
+committed rows are skipped by the cursor. A batch commits only if the job row
+still names this worker, so a worker that stalled past STALE_AFTER and was taken
+over rolls its batch back and stops ("lost") instead of committing into the job.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from sqlalchemy import case, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from openler.issuer import audit
-from openler.issuer.awards_input import EvidenceInput, ResultInput
+from openler.issuer.awards_input import EvidenceInput, ResultInput, ResultRule
 from openler.issuer.catalog_input import CatalogInputError
 from openler.issuer.cohort import liveness
 from openler.issuer.cohort.csvfile import CheckedFile, CohortRow, check_file
@@ -66,11 +68,12 @@ def idempotency_key(*, org_id: str, digest: str, row: CohortRow) -> str:
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def catalog_of(db: Session, *, org_id: str) -> dict[str, frozenset[str]]:
-    """Awardable (not retired) achievement ids and their result names, loaded once per run."""
+def catalog_of(db: Session, *, org_id: str) -> dict[str, dict[str, ResultRule]]:
+    """Awardable (not retired) achievement ids and their result rules by name, loaded once."""
     stmt = select(Achievement.id, Achievement.result_descriptions).where(
         Achievement.organization_id == org_id, Achievement.retired_at.is_(None))
-    return {aid: frozenset(str(rd.get("name", "")) for rd in rds or () if isinstance(rd, dict))
+    return {aid: {str(rd.get("name", "")): ResultRule.of(rd) for rd in rds or ()
+                  if isinstance(rd, dict)}
             for aid, rds in db.execute(stmt)}
 
 
@@ -209,13 +212,18 @@ def run_job(sessions: sessionmaker[Session], *, job_id: str, config: Any,
             after_awards: Callable[[Session, list[str]], None] | None = None) -> str:
     """Claim and run a job to its end (or cancellation); returns the final status.
 
+    "lost" means another worker took the job over meanwhile (this one had stalled):
+    every batch commits only while the job row still names this worker, so the
+    lost batch is rolled back and this worker stops.
+
     Without ``award_fn`` each batch is issued together (``awards_batch.award_many``);
     with one, row by row through it. ``after_awards`` gets the ids of the awards a
     batch created (not those found by their key) just before the batch commits, in
     its transaction, so work tied to them (e.g. claim offers) is saved atomically.
     """
+    me = str(liveness.this_worker())
     with sessions() as db:
-        if not claim(db, job_id=job_id, now=clock()):
+        if not claim(db, job_id=job_id, now=clock(), worker=me):
             job = db.get(CohortJob, job_id)
             return job.status if job else "missing"
         job = db.get(CohortJob, job_id)
@@ -230,7 +238,7 @@ def run_job(sessions: sessionmaker[Session], *, job_id: str, config: Any,
         pending: list[dict[str, Any]] = []
 
         def commit(final_status: str | None = None) -> bool:
-            """Save the batch with the cursor; True when a cancel was asked for."""
+            """Save the batch with the cursor if the job is still ours; True when a cancel was asked for."""
             if pending:  # one multi-row INSERT per batch, not one ORM object per row
                 db.execute(insert(CohortJobItem), pending)
             pending.clear()
@@ -239,46 +247,63 @@ def run_job(sessions: sessionmaker[Session], *, job_id: str, config: Any,
                                       "failed_count": failed, "heartbeat_at": now}
             if final_status:
                 values.update(status=final_status, finished_at=now)
-            db.execute(update(CohortJob).where(CohortJob.id == job_id).values(**values)
-                       .execution_options(synchronize_session=False))
+            # Only while we hold it: a worker that stalled and was taken over must not
+            # commit its batch into a job another worker now runs.
+            result = db.execute(update(CohortJob).where(CohortJob.id == job_id,
+                                                        CohortJob.worker == me).values(**values)
+                                .execution_options(synchronize_session=False))
+            if getattr(result, "rowcount", 0) != 1:
+                db.rollback()
+                raise _Lost
             db.commit()
             if on_progress:
                 on_progress(Progress(issued + failed, total, issued, failed))
             return bool(db.scalar(select(CohortJob.cancel_requested).where(CohortJob.id == job_id)))
 
-        if commit():
-            commit("cancelled")
-            return "cancelled"
-        issue = (_batch_issuer(config, org_id, digest) if award_fn is None
-                 else _row_issuer(award_fn, config, org_id, digest))
         try:
-            start = 0
-            while start < len(todo):
-                chunk = todo[start:start + batch_size]
-                results = issue(db, chunk, clock)  # all of it, or the rows done in time
-                created: list[str] = []
-                for row, (outcome, award_id, message, new) in zip(chunk, results, strict=False):
-                    pending.append({"id": new_id(), "job_id": job_id, "line": row.line,
-                                    "recipient": row.recipient[:500], "outcome": outcome,
-                                    "award_id": award_id, "message": message})
-                    last_line = row.line
-                    issued += outcome == "issued"
-                    failed += outcome == "failed"
-                    if new and award_id:
-                        created.append(award_id)
-                start += len(results)
-                if after_awards is not None and created:
-                    after_awards(db, list(dict.fromkeys(created)))  # each award once, in order
-                if start < len(todo) and commit():
-                    commit("cancelled")
-                    return "cancelled"
-        except Exception as exc:  # a bug or a database fault: stop, keep what is committed
-            db.rollback()
-            log.exception("cohort job %s failed", job_id)
-            _fail(db, job_id, f"{type(exc).__name__}: {exc}", clock())
-            return "failed"
-        commit("done")
-        return "done"
+            if commit():
+                commit("cancelled")
+                return "cancelled"
+            issue = (_batch_issuer(config, org_id, digest) if award_fn is None
+                     else _row_issuer(award_fn, config, org_id, digest))
+            try:
+                start = 0
+                while start < len(todo):
+                    chunk = todo[start:start + batch_size]
+                    results = issue(db, chunk, clock)  # all of it, or the rows done in time
+                    created: list[str] = []
+                    for row, (outcome, award_id, message, new) in zip(chunk, results, strict=False):
+                        pending.append({"id": new_id(), "job_id": job_id, "line": row.line,
+                                        "recipient": row.recipient[:500], "outcome": outcome,
+                                        "award_id": award_id, "message": message})
+                        last_line = row.line
+                        issued += outcome == "issued"
+                        failed += outcome == "failed"
+                        if new and award_id:
+                            created.append(award_id)
+                    start += len(results)
+                    if after_awards is not None and created:
+                        after_awards(db, list(dict.fromkeys(created)))  # each award once, in order
+                    if start < len(todo) and commit():
+                        commit("cancelled")
+                        return "cancelled"
+            except _Lost:
+                raise
+            except Exception as exc:  # a bug or a database fault: stop, keep what is committed
+                db.rollback()
+                log.exception("cohort job %s failed", job_id)
+                _fail(db, job_id, f"{type(exc).__name__}: {exc}", clock(), worker=me)
+                return "failed"
+            commit("done")
+            return "done"
+        except _Lost:
+            log.warning("cohort job %s was taken over by another worker: batch not committed, "
+                        "stopping (%s)", job_id, me)
+            return "lost"
+
+
+class _Lost(Exception):
+    """The job is no longer held by this worker (taken over after a stall)."""
 
 
 RowResult = tuple[str, str | None, str | None, bool]
@@ -353,8 +378,8 @@ def _award_row(db: Session, award_fn: AwardFn, row: CohortRow, *, config: Any, o
     return "issued", str(getattr(made, "id", "")) or None, None
 
 
-def _fail(db: Session, job_id: str, error: str, now: datetime) -> None:
-    db.execute(update(CohortJob).where(CohortJob.id == job_id)
+def _fail(db: Session, job_id: str, error: str, now: datetime, *, worker: str) -> None:
+    db.execute(update(CohortJob).where(CohortJob.id == job_id, CohortJob.worker == worker)
                .values(status="failed", error=error[:2000], finished_at=now, heartbeat_at=now)
                .execution_options(synchronize_session=False))
     db.commit()

@@ -25,6 +25,11 @@ ROW_REASONS: dict[str, str] = {
     "duplicate_row_id": "line %(other)d already uses this row_id",
     "duplicate_row": "this line repeats line %(other)d",
     "extra_values": "this line has more values than the header has columns",
+    "result_not_allowed": "this achievement does not allow this result. Use one of: %(allowed)s",
+    "result_not_number": "this result must be a number",
+    "result_out_of_range": "this result must be between %(min)s and %(max)s",
+    "result_below_min": "this result must be at least %(min)s",
+    "result_above_max": "this result must be at most %(max)s",
 }
 
 FILE_REASONS: dict[str, str] = {

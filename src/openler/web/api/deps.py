@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from openler.issuer import tokens
 from openler.issuer.errors import IssuerInputError, RequestTooLarge
@@ -58,8 +59,22 @@ Config = Annotated[IssuerConfig, Depends(issuer_config)]
 Remote = Annotated[RemoteResolvers, Depends(remote_resolvers)]
 
 
-def api_caller(request: Request, db: DbSession, now: Now) -> tokens.ApiCaller:
+# Security schemes (OpenAPI 3.1 section 4.8.27): declared through FastAPI's Security so
+# /openapi.json lists each route's bearer requirement by itself. auto_error=False: the
+# token checks below answer a missing or bad token with our own 401 JSON, as before.
+API_TOKEN = HTTPBearer(
+    scheme_name="organizationApiToken", auto_error=False,
+    description="An API token of the organization, created by one of its owners.")
+ACCESS_TOKEN = HTTPBearer(
+    scheme_name="oid4vciAccessToken", auto_error=False,
+    description="The access token returned by POST /oid4vci/token.")
+Bearer = HTTPAuthorizationCredentials | None
+
+
+def api_caller(request: Request, db: DbSession, now: Now,
+               _declared: Annotated[Bearer, Security(API_TOKEN)]) -> tokens.ApiCaller:
     """The organization behind the ``Authorization: Bearer`` token (401 otherwise)."""
+    # The raw header, not the parsed credentials: a wrong scheme keeps its own message.
     return tokens.authenticate(db, authorization=request.headers.get("authorization"), now=now)
 
 

@@ -92,11 +92,12 @@ def _sign_in_form(
 
 
 @router.get("/sign-up")
-def sign_up_page(request: Request, user: OptionalUser) -> Response:
-    """Show the form to create a learner or organization account."""
+def sign_up_page(request: Request, user: OptionalUser, next: str = "") -> Response:
+    """Show the form to create an account, coming back to a page of this site afterwards."""
     if user is not None:
-        return RedirectResponse("/account", status_code=303)
-    context = {"values": {}, "organization_kinds": list(OrganizationKind), "nav": "sign_up"}
+        return RedirectResponse(safe_next(next, "/account"), status_code=303)
+    context = {"values": {}, "organization_kinds": list(OrganizationKind), "nav": "sign_up",
+               "next": safe_next(next)}
     return render(request, "auth/sign_up.html", context)
 
 
@@ -104,7 +105,8 @@ def sign_up_page(request: Request, user: OptionalUser) -> Response:
 def sign_up(
     request: Request, form: CheckedForm, db: DbSession, now: Now, settings: AppSettings
 ) -> Response:
-    """Create the account (and organization), then sign the new user in."""
+    """Create the account (and organization), sign the new user in, go where they were."""
+    target = safe_next(form.get("next"))  # only a path on this site: never an open redirect
     fields = ("name", "email", "account_kind", "organization_name", "organization_kind")
     values = {key: form.get(key, "") for key in fields}
     try:
@@ -121,11 +123,12 @@ def sign_up(
             "errors": messages(exc.errors),
             "organization_kinds": list(OrganizationKind),
             "nav": "sign_up",
+            "next": target,
         }
         return render(request, "auth/sign_up.html", context, status_code=FORM_ERROR_STATUS)
     _start_session(request, user)
     request.session["flash"] = N_("Your account is ready. Welcome to OpenLER.")
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/sign-out")

@@ -21,11 +21,11 @@ from openler.issuer.errors import IssuerNotFound
 from openler.storage.tables import Organization, User
 from openler.storage.tables_lifecycle import AwardNote
 from openler.web.api.deps import Config
-from openler.web.deps import CurrentUser, DbSession, Now
+from openler.web.deps import AppSettings, CurrentUser, DbSession, Now
 from openler.web.errors import FORM_ERROR_STATUS
 from openler.web.forms import PROBLEMS
 from openler.web.i18n import N_, gettext
-from openler.web.routers import catalog_forms
+from openler.web.routers import catalog_forms, delivery
 from openler.web.routers import lifecycle_views as views
 from openler.web.security import CheckedForm
 from openler.web.templating import render
@@ -108,12 +108,26 @@ FLASH = {
     "unsuspend": N_("The suspension is lifted."),
     "reissue": N_("The corrected credential is issued and the old one is revoked."),
 }
+REISSUE_FLASH = {  # where the new credential's claim offer went (see delivery.offer_award)
+    "smtp": N_("The corrected credential is issued and the old one is revoked. Its claim "
+               "offer is sent to the learner by email."),
+    "retry": N_("The corrected credential is issued and the old one is revoked. Its claim "
+                "offer could not be emailed yet: it waits in the outbox and is tried again "
+                "in a few minutes."),
+    "outbox": N_("The corrected credential is issued and the old one is revoked. Email is "
+                 "not set up, so its claim offer is in the outbox: pass it on to the learner."),
+    "none": N_("The corrected credential is issued and the old one is revoked. Give the "
+               "learner this claim link; the code for a wallet app is in the outbox."),
+    "existing": FLASH["reissue"],
+}
 
 
 @router.post("/awards/{award_id}/life/{action}")
 def life_action(request: Request, org_id: str, award_id: str, action: str, form: CheckedForm,
-                db: DbSession, user: CurrentUser, config: Config, now: Now) -> Response:
-    """Change the credential's status or reissue it; problems are shown on the form."""
+                db: DbSession, user: CurrentUser, config: Config, now: Now,
+                settings: AppSettings) -> Response:
+    """Change the credential's status or reissue it (offering the new one to the learner at
+    once, as a new award is); problems are shown on the form."""
     org = _member(db, user, org_id, STAFF_ROLES)
     if action not in FLASH:
         raise HTTPException(404)
@@ -139,7 +153,16 @@ def life_action(request: Request, org_id: str, award_id: str, action: str, form:
         db.rollback()
         return _life_page(request, db, org, award_id, now, values=dict(form),
                           errors={**errors, **exc.errors})
-    request.session["flash"] = FLASH[action]
+    if action != "reissue":
+        request.session["flash"] = FLASH[action]
+        return RedirectResponse(f"/orgs/{org_id}/awards/{target}/life", status_code=303)
+    # The learner gets the corrected credential as they got the first: a claim offer.
+    channel, link = delivery.offer_award(request, db, settings, org_id=org_id, award_id=target,
+                                         base_url=config.base.url, now=now, first_only=True)
+    request.session["flash"] = REISSUE_FLASH[channel]
+    if link:  # a DID-only credential: staff hand the link on (the code is in the outbox)
+        request.session["claim_link"] = link
+        return RedirectResponse(f"/orgs/{org_id}/outbox", status_code=303)
     return RedirectResponse(f"/orgs/{org_id}/awards/{target}/life", status_code=303)
 
 

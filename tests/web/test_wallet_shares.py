@@ -1,0 +1,216 @@
+"""Presentation and share pages through the app: a learner makes a presentation, shares it
+(an error summary when the purpose is missing), the public link shows the records with a
+fresh check and logs the opening, stopping or expiry makes it refuse with 410, garbage
+tokens get a plain 404 (never a 500), another learner gets 404 on every management URL,
+and every form needs its CSRF token."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from openler.issuer import awards, catalog
+from openler.issuer.catalog_input import AchievementInput
+from openler.issuer.delivery import offers
+from openler.issuer.keys import KeyVault
+from openler.issuer.models import PublicBase
+from openler.issuer.service import IssuerConfig
+from openler.storage import db as storage_db
+
+APP_SECRET = "test-secret-key-not-for-production"  # tests/conftest.py TEST_SECRET
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+RECORD = re.compile(r"/wallet/records/([0-9a-f]{32})$")
+PRESENTATION = re.compile(r"/wallet/presentations/([0-9a-f]{32})$")
+SHARE = re.compile(r"/wallet/shares/([0-9a-f]{32})$")
+LINK = re.compile(r"http://testserver(/s/[A-Za-z0-9_-]+)")
+
+
+@pytest.fixture
+def claim(accounts, clean_db, clock):
+    """The claim path of a course awarded to learner@example.org."""
+    _, org_id = accounts.org_owner("owner@college.example", "Example College")
+    accounts.learner("learner@example.org", "Ana Learner")
+    accounts.learner("other@example.org", "Otto Other")
+    config = IssuerConfig(base=PublicBase.parse("http://testserver"), vault=KeyVault(APP_SECRET))
+    with storage_db.make_sessionmaker(clean_db)() as s:
+        course = catalog.create_achievement(
+            s, config=config, org_id=org_id, now=clock(),
+            data=AchievementInput(name="Welding Basics", description="Safe MIG welding.",
+                                  criteria="Passed the practical assessment."))
+        row = awards.award(s, config=config, org_id=org_id, achievement_id=course.id,
+                           recipient_email="learner@example.org", now=clock())
+        new = offers.create_offer(s, org_id=org_id, award_id=row.id, now=clock())
+        s.commit()
+        return new.path
+
+
+def _csrf(client, path):
+    return CSRF.search(client.get(path).text).group(1)
+
+
+def _post(client, path, data, form_path=None):
+    data = {"csrf_token": _csrf(client, form_path or path), **data}
+    return client.post(path, data=data, follow_redirects=False)
+
+
+def _kept(client, web, path) -> str:
+    web.sign_in(client, "learner@example.org")
+    reply = _post(client, f"{path}/openler-wallet", {}, form_path=path)
+    record_id = RECORD.search(reply.headers["location"]).group(1)
+    assert _post(client, f"/wallet/records/{record_id}/accept", {},
+                 form_path=f"/wallet/records/{record_id}").status_code == 303
+    return record_id
+
+
+def _presentation(client, record_id) -> str:
+    reply = _post(client, "/wallet/presentations/new",
+                  {"name": "For Acme", f"record-{record_id}": "yes"})
+    assert reply.status_code == 303, reply.text
+    return PRESENTATION.search(reply.headers["location"]).group(1)
+
+
+def _share(client, presentation_id, expiry="30") -> tuple[str, str]:
+    path = f"/wallet/presentations/{presentation_id}/share"
+    reply = _post(client, path, {"audience": "Acme Hiring", "purpose": "Welder job",
+                                 "expiry": expiry})
+    assert reply.status_code == 303, reply.text
+    share_id = SHARE.search(reply.headers["location"]).group(1)
+    page = client.get(f"/wallet/shares/{share_id}").text
+    return share_id, LINK.search(page).group(1)
+
+
+def test_make_share_open_log_and_stop(client, make_client, web, claim, clock):
+    record_id = _kept(client, web, claim)
+    form = client.get("/wallet/presentations/new").text
+    assert "Each record is shared whole" in form and "Welding Basics" in form
+    presentation_id = _presentation(client, record_id)
+    page = client.get(f"/wallet/presentations/{presentation_id}")
+    assert page.status_code == 200 and "For Acme" in page.text
+    assert page.headers["cache-control"] == "no-store"
+    signed = client.get(f"/wallet/presentations/{presentation_id}/presentation.json")
+    assert signed.json()["proof"]["proofPurpose"] == "authentication"
+    explain = client.get(f"/wallet/presentations/{presentation_id}/share").text
+    assert "What the person with the link will see" in explain
+    assert re.search(r'value="30" id="[^"]+" checked', explain)  # the default expiry
+    share_id, link = _share(client, presentation_id)
+    share_page = client.get(f"/wallet/shares/{share_id}").text
+    assert "Nobody has opened the link yet." in share_page and "<svg" in share_page
+    assert "Works until 23 December 2026" in share_page
+
+    viewer = make_client()
+    clock.advance(days=3)
+    shown = viewer.get(link)
+    assert shown.status_code == 200
+    assert shown.headers["cache-control"] == "no-store"
+    assert shown.headers["referrer-policy"] == "no-referrer"
+    text = shown.text
+    assert "Shared with Acme Hiring for: Welder job" in text
+    assert "Checked just now: genuine." in text and "Welding Basics" in text
+    assert "We do not store your IP address or browser." in text
+    document = viewer.get(f"{link}/presentation.json")
+    assert document.status_code == 200
+    vp = json.loads(document.text)
+    assert vp["type"] == ["VerifiablePresentation"] and vp["proof"]["challenge"]
+    assert "Acme Hiring viewed this on 26 November 2026" in client.get(
+        f"/wallet/shares/{share_id}").text
+    client.get("/language/es?next=/")
+    assert "Acme Hiring vio esto el 26 de noviembre de 2026" in client.get(
+        f"/wallet/shares/{share_id}").text
+
+    stopped = _post(client, f"/wallet/shares/{share_id}/stop", {},
+                    form_path=f"/wallet/shares/{share_id}")
+    assert stopped.status_code == 303
+    refused = viewer.get(link)
+    assert refused.status_code == 410
+    assert "This link no longer works" in refused.text and "Welding Basics" not in refused.text
+    assert "Acme" not in refused.text
+    assert viewer.get(f"{link}/presentation.json").status_code == 410
+
+
+def test_expired_link_refuses_with_410(client, make_client, web, claim, clock):
+    record_id = _kept(client, web, claim)
+    _, link = _share(client, _presentation(client, record_id), expiry="7")
+    clock.advance(days=8)
+    refused = make_client().get(link)
+    assert refused.status_code == 410 and "The link has expired." in refused.text
+    assert "Welding Basics" not in refused.text
+
+
+@pytest.mark.parametrize("token", ["x", "A" * 43, "%00", "...", "a" * 400, "ünïcode"])
+def test_garbage_tokens_get_a_plain_404(client, token):
+    for path in (f"/s/{token}", f"/s/{token}/presentation.json"):
+        reply = client.get(path)
+        assert reply.status_code == 404, path
+        assert "We could not find this link" in reply.text
+    assert client.get("/s/%2F%2E%2E/presentation.json").status_code == 404  # no such route
+
+
+def test_missing_purpose_shows_the_error_summary(client, web, claim):
+    record_id = _kept(client, web, claim)
+    presentation_id = _presentation(client, record_id)
+    path = f"/wallet/presentations/{presentation_id}/share"
+    reply = _post(client, path, {"audience": "Acme Hiring", "purpose": "", "expiry": "30"})
+    assert reply.status_code == 400
+    assert "There is a problem" in reply.text
+    assert 'href="#field-purpose"' in reply.text
+    assert 'value="Acme Hiring"' in reply.text
+    empty = _post(client, "/wallet/presentations/new", {"name": ""})
+    assert empty.status_code == 400
+    assert 'href="#field-name"' in empty.text and 'href="#field-records"' in empty.text
+
+
+def test_another_learner_gets_404_everywhere(client, make_client, web, claim):
+    record_id = _kept(client, web, claim)
+    presentation_id = _presentation(client, record_id)
+    share_id, link = _share(client, presentation_id)
+    other = make_client()
+    web.sign_in(other, "other@example.org")
+    token = _csrf(other, "/wallet")
+    for path in (f"/wallet/presentations/{presentation_id}",
+                 f"/wallet/presentations/{presentation_id}/presentation.json",
+                 f"/wallet/presentations/{presentation_id}/share",
+                 f"/wallet/shares/{share_id}"):
+        assert other.get(path).status_code == 404, path
+    for path, data in ((f"/wallet/presentations/{presentation_id}/share",
+                        {"audience": "Me", "purpose": "x", "expiry": "7"}),
+                       (f"/wallet/shares/{share_id}/stop", {})):
+        assert other.post(path, data={"csrf_token": token, **data}).status_code == 404, path
+    # Their attempt neither stopped the share nor picked the record.
+    taken = other.post("/wallet/presentations/new",
+                       data={"csrf_token": token, "name": "Mine", f"record-{record_id}": "yes"})
+    assert taken.status_code == 400
+    assert make_client().get(link).status_code == 200
+
+
+def test_forms_need_the_csrf_token(client, web, claim):
+    record_id = _kept(client, web, claim)
+    presentation_id = _presentation(client, record_id)
+    share_id, link = _share(client, presentation_id)
+    for path, data in (("/wallet/presentations/new",
+                        {"name": "X", f"record-{record_id}": "yes"}),
+                       (f"/wallet/presentations/{presentation_id}/share",
+                        {"audience": "A", "purpose": "B", "expiry": "7"}),
+                       (f"/wallet/shares/{share_id}/stop", {})):
+        assert client.post(path, data=data, follow_redirects=False).status_code == 403, path
+    assert client.get(link).status_code == 200  # not stopped
+
+
+def test_visitors_are_sent_to_sign_in(client):
+    for path in ("/wallet/presentations", "/wallet/presentations/new",
+                 "/wallet/shares/" + "0" * 32):
+        reply = client.get(path, follow_redirects=False)
+        assert reply.status_code == 303 and reply.headers["location"].startswith("/sign-in")
+
+
+def test_deleting_the_record_makes_the_link_refuse(client, make_client, web, claim):
+    record_id = _kept(client, web, claim)
+    _, link = _share(client, _presentation(client, record_id))
+    viewer = make_client()
+    assert viewer.get(link).status_code == 200
+    deleted = _post(client, f"/wallet/records/{record_id}/delete", {"confirm": "yes"},
+                    form_path=f"/wallet/records/{record_id}/delete")
+    assert deleted.status_code == 303
+    refused = viewer.get(link)
+    assert refused.status_code == 410 and "were deleted" in refused.text
