@@ -11,39 +11,11 @@ import re
 
 import pytest
 
-from openler.issuer import awards, catalog
-from openler.issuer.catalog_input import AchievementInput
-from openler.issuer.delivery import offers
-from openler.issuer.keys import KeyVault
-from openler.issuer.models import PublicBase
-from openler.issuer.service import IssuerConfig
-from openler.storage import db as storage_db
-
-APP_SECRET = "test-secret-key-not-for-production"  # tests/conftest.py TEST_SECRET
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 RECORD = re.compile(r"/wallet/records/([0-9a-f]{32})$")
 PRESENTATION = re.compile(r"/wallet/presentations/([0-9a-f]{32})$")
 SHARE = re.compile(r"/wallet/shares/([0-9a-f]{32})$")
 LINK = re.compile(r"http://testserver(/s/[A-Za-z0-9_-]+)")
-
-
-@pytest.fixture
-def claim(accounts, clean_db, clock):
-    """The claim path of a course awarded to learner@example.org."""
-    _, org_id = accounts.org_owner("owner@college.example", "Example College")
-    accounts.learner("learner@example.org", "Ana Learner")
-    accounts.learner("other@example.org", "Otto Other")
-    config = IssuerConfig(base=PublicBase.parse("http://testserver"), vault=KeyVault(APP_SECRET))
-    with storage_db.make_sessionmaker(clean_db)() as s:
-        course = catalog.create_achievement(
-            s, config=config, org_id=org_id, now=clock(),
-            data=AchievementInput(name="Welding Basics", description="Safe MIG welding.",
-                                  criteria="Passed the practical assessment."))
-        row = awards.award(s, config=config, org_id=org_id, achievement_id=course.id,
-                           recipient_email="learner@example.org", now=clock())
-        new = offers.create_offer(s, org_id=org_id, award_id=row.id, now=clock())
-        s.commit()
-        return new.path
 
 
 def _csrf(client, path):
@@ -55,7 +27,8 @@ def _post(client, path, data, form_path=None):
     return client.post(path, data=data, follow_redirects=False)
 
 
-def _kept(client, web, path) -> str:
+def _kept(client, web, claim) -> str:
+    path = claim[2]
     web.sign_in(client, "learner@example.org")
     reply = _post(client, f"{path}/openler-wallet", {}, form_path=path)
     record_id = RECORD.search(reply.headers["location"]).group(1)
