@@ -6,7 +6,7 @@ key wrapped by the server's master key; each record row holds one sealed JSON
 document (the credential, what the arrival check found, where it came from).
 Only ids, the owner, timestamps and the record's state (waiting for the
 learner's answer, or kept) are readable. See ``openler.wallet.crypto`` for the
-threat model. Created by migration 0008_wallet.
+threat model. Created by migration 0008_wallet (preferences: 0012_wallet_preferences).
 """
 
 from __future__ import annotations
@@ -48,4 +48,18 @@ class WalletRecord(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
-WALLET_TABLES_CHILD_FIRST = ("wallet_records", "wallets")
+
+
+class WalletPreference(Base):
+    """The learner's wallet settings (hidden skills, ...), one sealed JSON object per wallet."""
+
+    __tablename__ = "wallet_preferences"
+
+    wallet_id: Mapped[str] = mapped_column(
+        ForeignKey("wallets.id", ondelete="CASCADE"), primary_key=True)
+    nonce: Mapped[bytes] = mapped_column(LargeBinary)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+WALLET_TABLES_CHILD_FIRST = ("wallet_records", "wallets")  # made by 0008_wallet

@@ -16,6 +16,16 @@ from openler.core.verify import VerificationResult, message
 RecordState = Literal["pending", "kept"]
 Outcome = Literal["verified", "not_verified", "incomplete"]
 
+# How a record is kept (the sealed payload's "format"); names follow the OpenID4VCI
+# credential format identifiers where one exists.
+FORMAT_DATA_INTEGRITY = "ldp_vc"  # VC JSON(-LD) secured with a Data Integrity proof
+FORMAT_VC_JOSE = "jwt_vc"  # VC-JOSE-COSE: a compact JWS over the VC JSON
+FORMAT_SD_JWT = "dc+sd-jwt"  # SD-JWT VC (compact, with its disclosures)
+FORMAT_OB2 = "ob2"  # Open Badges 2.0 assertion: older format, not cryptographically verifiable
+RECORD_FORMATS = (FORMAT_DATA_INTEGRITY, FORMAT_VC_JOSE, FORMAT_SD_JWT, FORMAT_OB2)
+# Where a record came from (the sealed payload's "source").
+RECORD_SOURCES = ("claim", "import", "offer", "self", "restore")
+
 
 @dataclass(frozen=True, slots=True)
 class Skill:
@@ -52,6 +62,9 @@ class RecordSummary:
     valid_from: str = ""
     valid_until: str = ""
     credits: str = ""
+    subject_id: str = ""
+    # Issued by the person it is about (issuer id == subject id): self-reported learning.
+    self_reported: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +141,12 @@ class Record:
     summary: RecordSummary
     arrival: CheckReport
     source: str = "claim"
+    format: str = FORMAT_DATA_INTEGRITY
+
+    @property
+    def self_reported(self) -> bool:
+        """Added by the learner, signed only by the learner's own key."""
+        return self.source == "self" or self.summary.self_reported
 
 
 @dataclass(frozen=True, slots=True)

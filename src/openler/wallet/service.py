@@ -27,8 +27,8 @@ from openler.wallet import verification
 from openler.wallet.crypto import MasterKey
 from openler.wallet.errors import ClaimRefused, WalletNotFound
 from openler.wallet.keys import OpenWallet, ensure_wallet, open_wallet
-from openler.wallet.models import CheckReport, IssuerGroup, Record
-from openler.wallet.summary import summarize
+from openler.wallet.models import FORMAT_DATA_INTEGRITY, CheckReport, IssuerGroup, Record
+from openler.wallet.summary import summarize_any
 
 RECORD_PURPOSE = "record"
 CLAIM_WAY = "account"  # openler.issuer.delivery.offers.CLAIM_WAYS: into an OpenLER account
@@ -41,6 +41,7 @@ class WalletConfig:
     master: MasterKey
     issuer: IssuerConfig
     fetcher: Fetcher | None = None  # for keys and status lists on other hosts (None: refuse)
+    allow_private: bool = False  # tests only: let ``fetcher`` reach loopback/private hosts
 
 
 def _open(db: Session, config: WalletConfig, user_id: str) -> OpenWallet | None:
@@ -55,11 +56,12 @@ def _record(wallet: OpenWallet, row: WalletRecord) -> Record:
     payload = wallet.data_key.open(row.nonce, row.ciphertext, purpose=RECORD_PURPOSE,
                                    row_id=row.id)
     credential = payload["credential"]
+    record_format = str(payload.get("format", FORMAT_DATA_INTEGRITY))
     return Record(id=row.id, state="kept" if row.state == "kept" else "pending",
                   received_at=row.received_at, credential=credential,
-                  summary=summarize(credential),
+                  summary=summarize_any(credential, record_format),
                   arrival=CheckReport.from_dict(payload.get("arrival", {})),
-                  source=str(payload.get("source", "claim")))
+                  source=str(payload.get("source", "claim")), format=record_format)
 
 
 def _owned(db: Session, config: WalletConfig, user_id: str,
@@ -77,19 +79,30 @@ def wallet_did(db: Session, *, config: WalletConfig, user_id: str, now: datetime
     return wallet.did
 
 
-def store(db: Session, *, config: WalletConfig, user_id: str, credential: dict[str, Any],
-          source: str, now: datetime, language: str = "en") -> Record:
-    """Verify an incoming credential and keep it, sealed, waiting for the learner's answer."""
+def store(db: Session, *, config: WalletConfig, user_id: str, credential: dict[str, Any] | str,
+          source: str, now: datetime, language: str = "en",
+          record_format: str = FORMAT_DATA_INTEGRITY, state: str = "pending",
+          report: CheckReport | None = None) -> Record:
+    """Verify an incoming credential and keep it, sealed, waiting for the learner's answer.
+
+    ``record_format`` is one of ``openler.wallet.models.RECORD_FORMATS``; ``report``
+    replaces the arrival check for formats this wallet checks elsewhere (older formats).
+    """
     wallet = _ensure(db, config, user_id, now)
-    result = verification.check(db, credential=credential, config=config.issuer, now=now,
-                                language=language, fetcher=config.fetcher)
-    report = CheckReport.of(result, now=now)
+    if report is None:
+        result = verification.check(db, credential=credential, config=config.issuer, now=now,
+                                    language=language, fetcher=config.fetcher,
+                                    allow_private=config.allow_private)
+        report = CheckReport.of(result, now=now)
     record_id = new_id()
     nonce, sealed = wallet.data_key.seal(
-        {"credential": credential, "arrival": report.to_dict(), "source": source},
+        {"credential": credential, "arrival": report.to_dict(), "source": source,
+         "format": record_format},
         purpose=RECORD_PURPOSE, row_id=record_id)
-    row = WalletRecord(id=record_id, wallet_id=wallet.id, state="pending", nonce=nonce,
-                       ciphertext=sealed, received_at=now)
+    row = WalletRecord(id=record_id, wallet_id=wallet.id,
+                       state="kept" if state == "kept" else "pending", nonce=nonce,
+                       ciphertext=sealed, received_at=now,
+                       accepted_at=now if state == "kept" else None)
     db.add(row)
     db.flush()
     return _record(wallet, row)
@@ -178,5 +191,6 @@ def check_now(db: Session, *, config: WalletConfig, record: Record, now: datetim
               language: str = "en") -> CheckReport:
     """Verify a held record again, now (its status is read from the issuer's list)."""
     result = verification.check(db, credential=record.credential, config=config.issuer,
-                                now=now, language=language, fetcher=config.fetcher)
+                                now=now, language=language, fetcher=config.fetcher,
+                                allow_private=config.allow_private)
     return CheckReport.of(result, now=now)

@@ -86,6 +86,7 @@ def summarize(credential: Mapping[str, Any]) -> RecordSummary:
     subject = _mapping(_first(credential.get("credentialSubject")))
     achievement = _mapping(subject.get("achievement"))
     issuer_id, issuer_name = _issuer(credential)
+    subject_id = _text(subject.get("id"))
     criteria = achievement.get("criteria")
     credits = subject.get("creditsEarned", achievement.get("creditsAvailable"))
     return RecordSummary(
@@ -103,4 +104,13 @@ def summarize(credential: Mapping[str, Any]) -> RecordSummary:
         valid_from=_date(credential.get("validFrom")),
         valid_until=_date(credential.get("validUntil")),
         credits=_text(credits),
+        subject_id=subject_id,
+        self_reported=bool(issuer_id) and issuer_id == subject_id,
     )
+
+
+def summarize_any(credential: Mapping[str, Any] | str, record_format: str) -> RecordSummary:
+    """The summary of a record in any format the wallet keeps (empty when unreadable)."""
+    if isinstance(credential, Mapping):
+        return summarize(credential)
+    return RecordSummary(issuer_id="", issuer_name="", achievement_name="")

@@ -32,10 +32,10 @@ class NoOutsideFetch:
 
 
 def context(db: Session, *, config: IssuerConfig, now: datetime, language: str,
-            fetcher: Fetcher | None = None) -> VerificationContext:
+            fetcher: Fetcher | None = None, allow_private: bool = False) -> VerificationContext:
     """A verification context for this instance (database first, then ``fetcher``)."""
     outside: Fetcher = fetcher or NoOutsideFetch()
-    remote = RemoteResolvers(outside, allow_private=False)
+    remote = RemoteResolvers(outside, allow_private=allow_private and fetcher is not None)
     return VerificationContext(
         resolver=InstanceDidResolver(db, config=config, remote=remote),
         loader=default_loader(),
@@ -45,8 +45,10 @@ def context(db: Session, *, config: IssuerConfig, now: datetime, language: str,
     )
 
 
-def check(db: Session, *, credential: dict[str, Any], config: IssuerConfig, now: datetime,
-          language: str = "en", fetcher: Fetcher | None = None) -> VerificationResult:
+def check(db: Session, *, credential: dict[str, Any] | str, config: IssuerConfig,
+          now: datetime, language: str = "en", fetcher: Fetcher | None = None,
+          allow_private: bool = False) -> VerificationResult:
     """Run every check on one stored credential (proof, issuer key, status, validity...)."""
-    ctx = context(db, config=config, now=now, language=language, fetcher=fetcher)
+    ctx = context(db, config=config, now=now, language=language, fetcher=fetcher,
+                  allow_private=allow_private)
     return verify_credential(credential, ctx=ctx)

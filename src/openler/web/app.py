@@ -19,7 +19,24 @@ from openler.web import api_docs, errors
 from openler.web.api import router as vc_api_router
 from openler.web.headers import SecurityHeadersMiddleware
 from openler.web.i18n import LanguageMiddleware
-from openler.web.routers import account, auth, cohort, delivery, home, oid4vci, orgs, wallet
+from openler.web.routers import (
+    account,
+    auth,
+    cohort,
+    delivery,
+    home,
+    oid4vci,
+    orgs,
+    verifier_requests,
+    wallet,
+    wallet_backup,
+    wallet_import,
+    wallet_offers,
+    wallet_print,
+    wallet_requests,
+    wallet_self,
+    wallet_skills,
+)
 from openler.web.routers import catalog as catalog_pages
 from openler.web.routers import lifecycle as lifecycle_pages
 from openler.web.routers import wallet_shares as wallet_share_pages
@@ -76,10 +93,15 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Server-rendered pages stay out of the API reference; the JSON endpoints are in it.
     pages = (home.router, auth.router, account.router, orgs.router, cohort.router,
-             catalog_pages.router, delivery.router, lifecycle_pages.router, wallet.router, wallet_share_pages.router)
+             catalog_pages.router, delivery.router, lifecycle_pages.router, wallet.router,
+             wallet_share_pages.router, wallet_import.router, wallet_self.router,
+             wallet_skills.router,
+             wallet_offers.router, wallet_requests.router, wallet_print.router,
+             wallet_backup.router)
     for router in pages:
         app.include_router(router, include_in_schema=False)
     app.include_router(vc_api_router)
     app.include_router(oid4vci.router)
+    app.include_router(verifier_requests.router)
     errors.install(app)
     return app

@@ -55,6 +55,12 @@ def remote_resolvers(request: Request) -> RemoteResolvers:
     return _shared(request)["remote"]
 
 
+def outbound_fetcher(request: Request) -> SafeHttpFetcher:
+    """The app's one SSRF-guarded fetcher for other hosts (allowing private ones only in tests)."""
+    fetcher: SafeHttpFetcher = _shared(request)["fetcher"]
+    return fetcher
+
+
 Config = Annotated[IssuerConfig, Depends(issuer_config)]
 Remote = Annotated[RemoteResolvers, Depends(remote_resolvers)]
 

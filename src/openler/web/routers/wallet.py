@@ -19,7 +19,7 @@ from openler.wallet import service
 from openler.wallet.crypto import MasterKey
 from openler.wallet.errors import ClaimRefused, WalletNotFound
 from openler.wallet.models import Record
-from openler.web.api.deps import Config
+from openler.web.api.deps import Config, outbound_fetcher
 from openler.web.deps import CurrentUser, DbSession, Now, OptionalUser
 from openler.web.errors import FORM_ERROR_STATUS
 from openler.web.forms import messages
@@ -38,7 +38,10 @@ def wallet_config(request: Request, issuer: Config) -> service.WalletConfig:
     if master is None:
         master = MasterKey(request.app.state.settings.secret_key)
         request.app.state.wallet_master = master
-    return service.WalletConfig(master=master, issuer=issuer)
+    # Other hosts' keys and status lists come through the app's SSRF-guarded fetcher.
+    return service.WalletConfig(
+        master=master, issuer=issuer, fetcher=outbound_fetcher(request),
+        allow_private=bool(request.app.state.settings.fetch_allow_private))
 
 
 WalletSettings = Annotated[service.WalletConfig, Depends(wallet_config)]
