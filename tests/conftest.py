@@ -274,7 +274,9 @@ def live_server(database_url: str) -> Iterator[LiveServer]:
     from openler.web.app import create_app
 
     port = _free_port()
-    app = create_app(Settings(database_url=database_url, secret_key=TEST_SECRET))
+    # The live server may reach other test servers on loopback (wallet offers, requests).
+    app = create_app(Settings(database_url=database_url, secret_key=TEST_SECRET,
+                              fetch_allow_private=True))
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="openler-live-server", daemon=True)

@@ -57,7 +57,8 @@ def _share(client, presentation_id, expiry="30") -> tuple[str, str]:
 def test_make_share_open_log_and_stop(client, make_client, web, claim, clock):
     record_id = _kept(client, web, claim)
     form = client.get("/wallet/presentations/new").text
-    assert "Each record is shared whole" in form and "Welding Basics" in form
+    assert "Shared whole: the issuer's signature covers every detail" in form
+    assert "Welding Basics" in form
     presentation_id = _presentation(client, record_id)
     page = client.get(f"/wallet/presentations/{presentation_id}")
     assert page.status_code == 200 and "For Acme" in page.text
@@ -187,3 +188,48 @@ def test_deleting_the_record_makes_the_link_refuse(client, make_client, web, cla
     assert deleted.status_code == 303
     refused = viewer.get(link)
     assert refused.status_code == 410 and "were deleted" in refused.text
+
+
+def test_chosen_details_of_an_sd_jwt_record_reach_the_viewer_and_nothing_else(
+        client, make_client, web, accounts, clean_db, clock):
+    from disclosure_material import sd_jwt_record, self_reported_record
+    from openler.issuer.keys import KeyVault
+    from openler.issuer.models import PublicBase
+    from openler.issuer.service import IssuerConfig
+    from openler.storage import db as storage_db
+    from openler.wallet.crypto import MasterKey
+    from openler.wallet.service import WalletConfig
+
+    secret = "test-secret-key-not-for-production"
+    user_id = accounts.learner("learner@example.org", "Ana Learner")
+    config = WalletConfig(master=MasterKey(secret), issuer=IssuerConfig(
+        base=PublicBase.parse("http://testserver"), vault=KeyVault(secret)))
+    with storage_db.make_sessionmaker(clean_db)() as s:
+        sd = sd_jwt_record(s, config=config, user_id=user_id, now=clock())
+        own = self_reported_record(s, config=config, user_id=user_id, now=clock())
+        s.commit()
+    web.sign_in(client, "learner@example.org")
+    form = client.get("/wallet/presentations/new").text
+    assert "Details to share from “Forklift Operator Licence”" in form
+    assert "Date of birth" in form and "From Port Training Centre" in form
+    assert "Your own learning (self-reported)" in form
+    assert not re.search(rf'name="claim-{sd.id}-[^"]+" value="yes" id="[^"]+" checked', form)
+    reply = _post(client, "/wallet/presentations/new", {
+        "name": "For the port", f"record-{sd.id}": "yes", f"record-{own.id}": "yes",
+        f"claim-{sd.id}-grade": "yes", f"claim-{sd.id}-given_name": "yes",
+        f"claim-{sd.id}-iss": "yes"})
+    assert reply.status_code == 303, reply.text
+    presentation_id = PRESENTATION.search(reply.headers["location"]).group(1)
+    page = client.get(f"/wallet/presentations/{presentation_id}").text
+    assert "Shared in part: only the details you chose." in page
+    assert re.search(r"Hidden:.*Date of birth", page)
+    _, link = _share(client, presentation_id)
+    shown = make_client().get(link)
+    assert shown.status_code == 200
+    text = shown.text
+    assert "Distinction" in text and "Ana" in text and "Forklift Operator Licence" in text
+    for secret_value in ("1994-03-05", "ana.private@example.org", "Learner</dd>"):
+        assert secret_value not in text
+    assert "Shared in part: the person chose which details to show." in text
+    assert "Self-reported" in text and "provenance self" in text
+    assert "Added by the person sharing it, not checked by any organization." in text

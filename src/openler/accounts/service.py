@@ -300,3 +300,60 @@ def current_user(db: Session, *, user_id: str | None) -> User | None:
     if not user_id:
         return None
     return repo.get_user(db, user_id=user_id)
+
+
+# --- Leaving: deleting an account and everything it holds (issue 5, item 8) ---
+
+
+class SoleOwner(NotAllowed):
+    """The account is the only owner of organizations where other people work."""
+
+    def __init__(self, organizations: list[Organization]) -> None:
+        super().__init__("delete_account")
+        self.organizations = organizations
+
+
+def sole_owned_with_others(db: Session, *, user: User) -> list[Organization]:
+    """Organizations this user alone owns while others are members (they block deletion)."""
+    from sqlalchemy import select
+
+    blocked = []
+    for mine in repo.memberships_of(db, user_id=user.id):
+        if mine.role != Role.OWNER:
+            continue
+        others = list(db.scalars(select(Membership).where(
+            Membership.organization_id == mine.organization_id,
+            Membership.user_id != user.id)))
+        if others and not any(m.role == Role.OWNER for m in others):
+            blocked.append(mine.organization)
+    return blocked
+
+
+def delete_account(db: Session, *, user: User, password: str, now: datetime) -> None:
+    """Delete the account for good: every share stopped, the wallet and the sign-in gone.
+
+    The password confirms it is the account holder. SoleOwner when the account is the
+    only owner of an organization others work in (they would be left with no owner).
+    An organization where the account was the only member stays, unmanaged, so the
+    credentials it issued keep verifying (its keys and status lists stay published).
+    """
+    if not password:
+        raise InvalidInput({"password": "required"})
+    if not passwords.verify_password(user.password_hash, password):
+        raise InvalidInput({"password": "wrong_password"})
+    blocked = sole_owned_with_others(db, user=user)
+    if blocked:
+        raise SoleOwner(blocked)
+    from sqlalchemy import delete
+
+    from openler.storage.tables import SignInFailure
+    from openler.wallet.backup_content import erase_wallet  # the wallet builds on accounts
+
+    user_id, email = user.id, user.email
+    erase_wallet(db, user_id=user_id, now=now)
+    db.execute(delete(Passkey).where(Passkey.user_id == user_id))
+    db.execute(delete(Membership).where(Membership.user_id == user_id))
+    db.execute(delete(SignInFailure).where(SignInFailure.email == email))
+    db.expunge(user)
+    db.execute(delete(User).where(User.id == user_id))
+    db.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from openler.cli import core_commands, issuer_commands, serve_commands
+from openler.cli import core_commands, issuer_commands, serve_commands, wallet_commands
 
 app = typer.Typer(
     name="openler",
@@ -16,6 +16,7 @@ app = typer.Typer(
 core_commands.register(app)
 serve_commands.register(app)
 issuer_commands.register(app)
+wallet_commands.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,9 @@ DNS answer that changes between check and connect (rebinding) cannot steer
 the request to a private address. TLS still verifies the certificate for the
 host name (SNI and Host header are the name, not the IP).
 
+POST (``post``) is for protocol calls such as OpenID4VCI token and credential
+requests: same guards, caps and deadline, no cache, no redirects followed.
+
 Built on httpcore (the transport layer of httpx, already installed with it)
 because its pluggable network backend is the supported place to pin the
 dialled address; httpx's public client offers no such hook.
@@ -16,6 +19,7 @@ dialled address; httpx's public client offers no such hook.
 
 from __future__ import annotations
 
+import json
 import socket
 import ssl
 import threading
@@ -23,7 +27,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 import httpcore
 
@@ -63,7 +67,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
 
 
 class SafeHttpFetcher:
-    """GETs small documents from public HTTPS hosts with SSRF guards, caps and a small cache."""
+    """GETs (and POSTs to) public HTTPS hosts with SSRF guards, caps and a small GET cache."""
 
     def __init__(self, *, allow_private: bool = False, timeout: float = 10.0,
                  max_bytes: int = 1_000_000, max_redirects: int = 3,
@@ -87,23 +91,53 @@ class SafeHttpFetcher:
             ssl_context=ssl_context, max_connections=10, retries=0,
             network_backend=_GuardedBackend(allow_private=allow_private, resolve=resolve))
 
-    def fetch(self, url: str) -> FetchResponse:
-        """GET ``url`` (following up to ``max_redirects`` checked redirects)."""
-        cached = self._cached(url)
-        if cached is not None:
-            return cached
+    def fetch(self, url: str, *, headers: dict[str, str] | None = None) -> FetchResponse:
+        """GET ``url`` (following up to ``max_redirects`` checked redirects).
+
+        Extra ``headers`` (a bearer token, say) turn the cache off for this call, so
+        a response meant for one caller is never handed to another.
+        """
+        cacheable = not headers
+        if cacheable:
+            cached = self._cached(url)
+            if cached is not None:
+                return cached
         deadline = self._clock() + self._timeout
         current = url
         for _ in range(self._max_redirects + 1):
             ensure_public_url(current, allow_private=self.allow_private, resolve=self._resolve)
-            response = self._get(current, deadline)
+            response = self._send("GET", current, deadline, headers=headers)
             location = response.headers.get("location")
             if response.status in REDIRECTS and location:
                 current = urljoin(current, location)
                 continue
-            self._store(url, response)
+            if cacheable:
+                self._store(url, response)
             return response
         raise DidResolutionError(url, f"more than {self._max_redirects} redirects")
+
+    def post(self, url: str, *, form: dict[str, str] | None = None, json_body: Any = None,
+             headers: dict[str, str] | None = None) -> FetchResponse:
+        """POST a form or JSON body to a checked URL; never cached, redirects not followed.
+
+        A redirect answer (3xx) is returned as is: re-sending a token request or a
+        signed proof to wherever a server points would leak it, so callers treat it
+        as an error.
+        """
+        if form is not None and json_body is not None:
+            raise ValueError("pass either form or json_body, not both")
+        extra = dict(headers or {})
+        if form is not None:
+            body = urlencode(form).encode()
+            extra.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        elif json_body is not None:
+            body = json.dumps(json_body).encode()
+            extra.setdefault("Content-Type", "application/json")
+        else:
+            body = b""
+        deadline = self._clock() + self._timeout
+        ensure_public_url(url, allow_private=self.allow_private, resolve=self._resolve)
+        return self._send("POST", url, deadline, headers=extra, body=body)
 
     def close(self) -> None:
         """Close pooled connections."""
@@ -115,13 +149,18 @@ class SafeHttpFetcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _get(self, url: str, deadline: float) -> FetchResponse:
+    def _send(self, method: str, url: str, deadline: float, *,
+              headers: dict[str, str] | None = None, body: bytes | None = None) -> FetchResponse:
         remaining = max(0.1, deadline - self._clock())
         timeouts = {"connect": remaining, "read": remaining, "write": remaining,
                     "pool": remaining}
-        headers = [(b"Accept", self._accept.encode()), (b"User-Agent", b"OpenLER")]
+        merged = {"accept": self._accept, "user-agent": "OpenLER"}
+        for name, value in (headers or {}).items():
+            merged[name.lower()] = value
+        wire = [(name.encode("latin-1"), value.encode("latin-1"))
+                for name, value in merged.items()]
         try:
-            with self._pool.stream("GET", url, headers=headers,
+            with self._pool.stream(method, url, headers=wire, content=body,
                                    extensions={"timeout": timeouts}) as response:
                 header_map = {k.decode("latin-1").lower(): v.decode("latin-1")
                               for k, v in response.headers}

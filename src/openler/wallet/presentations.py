@@ -5,14 +5,19 @@ Spec: W3C VC Data Model 2.0, section 4.13 (Verifiable Presentations, with
 ``authentication`` proof made with the learner's own key; ``challenge`` and
 ``domain`` when the presentation is bound to one share). Data Integrity
 credentials are disclosed whole: their signature covers every field, so a
-field cannot be left out without breaking it. The name and the signed
-presentation are sealed with the learner's data key (``openler.wallet.crypto``).
+field cannot be left out without breaking it. SD-JWT VC records go in as
+enveloped credentials with only the claims the learner chose (RFC 9901;
+``openler.wallet.disclosure``); the choices are kept with the presentation so
+every share made from it discloses the same. The name, the choices and the
+signed presentation are sealed with the learner's data key
+(``openler.wallet.crypto``).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +29,7 @@ from openler.core.presentations import create_presentation, sign_presentation
 from openler.core.proofs import sign
 from openler.storage.tables import new_id
 from openler.storage.tables_wallet_shares import WalletPresentation, WalletPresentationItem
-from openler.wallet import service
+from openler.wallet import disclosure, service
 from openler.wallet.errors import WalletError, WalletNotFound
 from openler.wallet.keys import OpenWallet, open_wallet
 from openler.wallet.models import Record
@@ -50,9 +55,15 @@ class Presentation:
     created_at: datetime
     records: tuple[Record, ...]
     vp: dict[str, Any]
+    # record id -> the disclosable claim paths the learner chose (SD-JWT records only)
+    disclosures: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def disclosed(self, record_id: str) -> tuple[str, ...]:
+        """The claim paths chosen for one record (empty: only what is always shown)."""
+        return self.disclosures.get(record_id, ())
 
 
-def sign_vp(wallet: OpenWallet, credentials: list[dict[str, Any]], *, now: datetime,
+def sign_vp(wallet: OpenWallet, credentials: list[dict[str, Any] | str], *, now: datetime,
             challenge: str | None = None, domain: str | None = None) -> dict[str, Any]:
     """A Verifiable Presentation of ``credentials``, signed by the learner for authentication."""
     pair = wallet.keypair()
@@ -88,12 +99,20 @@ def _open(db: Session, config: service.WalletConfig, user_id: str, wallet: OpenW
                                 row_id=row.id)
     records = tuple(service.get_record(db, config=config, user_id=user_id, record_id=rid)
                     for rid in record_ids_of(db, row.id))
-    return Presentation(row.id, str(data["name"]), row.created_at, records, data["vp"])
+    chosen = {str(k): tuple(str(p) for p in v)
+              for k, v in dict(data.get("disclosures") or {}).items()}
+    return Presentation(row.id, str(data["name"]), row.created_at, records, data["vp"],
+                        chosen)
 
 
 def create(db: Session, *, config: service.WalletConfig, user_id: str, name: str,
-           record_ids: list[str], now: datetime) -> Presentation:
-    """Sign the picked kept records into a named presentation (InvalidSharingInput if not)."""
+           record_ids: list[str], now: datetime,
+           disclose: Mapping[str, Iterable[str]] | None = None) -> Presentation:
+    """Sign the picked kept records into a named presentation (InvalidSharingInput if not).
+
+    ``disclose`` maps an SD-JWT record's id to the claim paths the learner chose to show;
+    anything else of that record that the issuer made disclosable stays hidden.
+    """
     name = " ".join(name.split())[:NAME_MAX]
     kept = {r.id: r for r in service.records(db, config=config, user_id=user_id)
             if r.state == "kept"}
@@ -107,8 +126,10 @@ def create(db: Session, *, config: service.WalletConfig, user_id: str, name: str
         raise InvalidSharingInput(errors)
     wallet = _wallet(db, config, user_id)
     row_id = new_id()
-    vp = sign_vp(wallet, [r.credential for r in picked], now=now)
-    nonce, sealed = wallet.data_key.seal({"name": name, "vp": vp},
+    chosen = {r.id: list(disclosure.clean_choice(r, (disclose or {}).get(r.id, ())))
+              for r in picked if disclosure.choices(r)}
+    vp = sign_vp(wallet, disclosure.members(picked, chosen, wallet=wallet, now=now), now=now)
+    nonce, sealed = wallet.data_key.seal({"name": name, "vp": vp, "disclosures": chosen},
                                          purpose=PRESENTATION_PURPOSE, row_id=row_id)
     row = WalletPresentation(id=row_id, wallet_id=wallet.id, nonce=nonce, ciphertext=sealed,
                              created_at=now)
@@ -148,11 +169,26 @@ def listing(db: Session, *, config: service.WalletConfig, user_id: str) -> list[
     return [_open(db, config, user_id, wallet, row) for row in rows]
 
 
+def remaining(db: Session, *, config: service.WalletConfig, user_id: str,
+              presentation_id: str) -> list[Record]:
+    """The records still in a presentation, in order (after one was taken out)."""
+    return [service.get_record(db, config=config, user_id=user_id, record_id=rid)
+            for rid in record_ids_of(db, presentation_id)]
+
+
 def resign(db: Session, *, wallet: OpenWallet, row: WalletPresentation,
-           credentials: list[dict[str, Any]], now: datetime) -> None:
-    """Sign the presentation again over its remaining credentials (after a record went)."""
+           records: list[Record], now: datetime) -> dict[str, list[str]]:
+    """Sign the presentation again over its remaining records, keeping the learner's choices.
+
+    Returns the disclosure choices still in force, for the shares to be signed again with.
+    """
     data = wallet.data_key.open(row.nonce, row.ciphertext, purpose=PRESENTATION_PURPOSE,
                                 row_id=row.id)
-    vp = sign_vp(wallet, credentials, now=now) if credentials else {}
+    ids = {r.id for r in records}
+    chosen = {k: list(v) for k, v in dict(data.get("disclosures") or {}).items() if k in ids}
+    vp = sign_vp(wallet, disclosure.members(records, chosen, wallet=wallet, now=now),
+                 now=now) if records else {}
     row.nonce, row.ciphertext = wallet.data_key.seal(
-        {"name": data["name"], "vp": vp}, purpose=PRESENTATION_PURPOSE, row_id=row.id)
+        {"name": data["name"], "vp": vp, "disclosures": chosen}, purpose=PRESENTATION_PURPOSE,
+        row_id=row.id)
+    return chosen

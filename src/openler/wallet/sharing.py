@@ -6,7 +6,10 @@ gets a fresh verification of the presentation and of every record in it); VC
 Data Integrity 1.0, section 2.1 (each share's presentation is signed with its
 own ``challenge`` and this instance's URL as ``domain``, so it is bound to that
 share); RFC 5869 (HKDF-SHA256 derives the key that seals a share's content
-from its link token); NIST SP 800-38D (AES-256-GCM).
+from its link token); NIST SP 800-38D (AES-256-GCM). SD-JWT VC records carry
+only the claims chosen for the presentation, with a Key Binding JWT whose
+``nonce`` is the share's challenge and ``aud`` its domain (RFC 9901, section
+7.3) when the credential names the wallet's key.
 
 Storage decision (see ``openler.storage.tables_wallet_shares``): the link
 token is random (256 bits), stored as a SHA-256 hash for lookup; what the
@@ -46,12 +49,13 @@ from openler.storage.tables_wallet_shares import (
     WalletShare,
     WalletShareView,
 )
-from openler.wallet import presentations, service, verification
+from openler.wallet import disclosure, presentations, service, verification
 from openler.wallet.errors import WalletError, WalletNotFound, WalletUnreadable
 from openler.wallet.keys import OpenWallet, open_wallet
-from openler.wallet.models import CheckReport, RecordSummary
+from openler.wallet.models import CheckReport, Record
 from openler.wallet.presentations import InvalidSharingInput
-from openler.wallet.summary import summarize
+from openler.wallet.shared_view import SharedRecord as SharedRecord  # re-exported
+from openler.wallet.shared_view import SharedView, overall, shared_record
 
 SHARE_PURPOSE = "share"
 EXPIRY_DAYS: dict[str, int | None] = {"7": 7, "30": 30, "90": 90, "never": None}
@@ -92,27 +96,6 @@ class Share:
         if self.expires_at is not None and self.expires_at <= now:
             return "expired"
         return "active"
-
-
-@dataclass(frozen=True, slots=True)
-class SharedRecord:
-    """One record as the viewer sees it: what it says and how it checks out now."""
-
-    summary: RecordSummary
-    report: CheckReport
-
-
-@dataclass(frozen=True, slots=True)
-class SharedView:
-    """What an opened link shows: the share's words, the records and the fresh checks."""
-
-    audience: str
-    purpose: str
-    name: str
-    expires_at: datetime | None
-    vp: dict[str, Any]
-    report: CheckReport
-    records: tuple[SharedRecord, ...]
 
 
 def token_hash(token: str) -> str:
@@ -177,6 +160,17 @@ def _clean(text: str) -> str:
     return " ".join(text.split())[:TEXT_MAX]
 
 
+def _signed(wallet: OpenWallet, records: list[Record], chosen: Any, *, now: datetime,
+            challenge: str | None, domain: str | None) -> dict[str, Any]:
+    """The share's presentation bound to its challenge and domain, and what the viewer
+    should know of each record that its content cannot say (self-reported, format)."""
+    members = disclosure.members(records, chosen, wallet=wallet, now=now, challenge=challenge,
+                                 domain=domain)
+    vp = presentations.sign_vp(wallet, members, now=now, challenge=challenge, domain=domain)
+    return {"vp": vp, "members": [{"format": r.format, "self_reported": r.self_reported}
+                                  for r in records]}
+
+
 def create_share(db: Session, *, config: service.WalletConfig, user_id: str,
                  presentation_id: str, audience: str, purpose: str, expiry: str,
                  now: datetime) -> Share:
@@ -198,12 +192,12 @@ def create_share(db: Session, *, config: service.WalletConfig, user_id: str,
         raise InvalidSharingInput(errors)
     days = EXPIRY_DAYS[expiry]
     share_id, token = new_id(), secrets.token_urlsafe(32)
-    credentials = [r.credential for r in pres.records]
     challenge, domain = secrets.token_urlsafe(16), config.issuer.base.url
-    vp = presentations.sign_vp(wallet, credentials, now=now, challenge=challenge, domain=domain)
     link_nonce, link_sealed = _seal_link(token, share_id, {
-        "audience": audience, "purpose": purpose, "name": pres.name, "vp": vp,
-        "challenge": challenge, "domain": domain})
+        "audience": audience, "purpose": purpose, "name": pres.name,
+        "challenge": challenge, "domain": domain,
+        **_signed(wallet, list(pres.records), pres.disclosures, now=now, challenge=challenge,
+                  domain=domain)})
     learner_nonce, learner_sealed = wallet.data_key.seal(
         {"token": token, "audience": audience, "purpose": purpose},
         purpose=SHARE_PURPOSE, row_id=share_id)
@@ -214,8 +208,9 @@ def create_share(db: Session, *, config: service.WalletConfig, user_id: str,
                       expires_at=now + timedelta(days=days) if days else None)
     db.add(row)
     db.flush()
-    for credential in credentials:  # the issuer's dashboard counts shares, never the audience
-        record_shared(db, base=config.issuer.base, credential=credential, at=now)
+    for record in pres.records:  # the issuer's dashboard counts shares, never the audience
+        if isinstance(record.credential, dict):
+            record_shared(db, base=config.issuer.base, credential=record.credential, at=now)
     db.flush()
     return _share(db, wallet, row)
 
@@ -284,14 +279,17 @@ def open_link(db: Session, *, config: service.WalletConfig, token: str, now: dat
     ctx = verification.context(db, config=config.issuer, now=now, language=language,
                                fetcher=config.fetcher)
     ctx.challenge, ctx.domain = content.get("challenge"), content.get("domain")
+    ctx.kb_max_age_seconds = None  # the challenge is this share's own, stored with it
     vp = content["vp"]
     result = verify_presentation(vp, ctx=ctx)
-    records = tuple(SharedRecord(summarize(credential), CheckReport.of(member, now=now))
-                    for credential, member in zip(vp.get("verifiableCredential", []),
-                                                  result.credentials, strict=False))
+    about = list(content.get("members") or [])
+    records = tuple(
+        shared_record(credential, member, about[i] if i < len(about) else {}, now)
+        for i, (credential, member) in enumerate(zip(vp.get("verifiableCredential", []),
+                                                     result.credentials, strict=False)))
     return SharedView(str(content["audience"]), str(content["purpose"]),
-                      str(content["name"]), row.expires_at, vp, CheckReport.of(result, now=now),
-                      records)
+                      str(content["name"]), row.expires_at, vp,
+                      overall(CheckReport.of(result, now=now), records), records)
 
 
 def link_document(db: Session, *, token: str, now: datetime) -> dict[str, Any]:
@@ -307,6 +305,28 @@ def link_document(db: Session, *, token: str, now: datetime) -> dict[str, Any]:
     return dict(_open_public(token, row)["vp"])
 
 
+def resign_shares(db: Session, *, wallet: OpenWallet, presentation_id: str,
+                  records: list[Record], chosen: Any, now: datetime) -> int:
+    """Sign every live share of a presentation again over ``records`` with the disclosure
+    choices ``chosen`` (each keeps its own challenge and domain); a share left with no
+    record is stopped ("empty"). Returns how many shares were signed again."""
+    signed = 0
+    for share in db.scalars(select(WalletShare)
+                            .where(WalletShare.presentation_id == presentation_id)):
+        if share.stopped_at is not None or share.link_ciphertext is None:
+            continue  # stopped, or expired and erased: nothing to sign again
+        if not records:
+            _stop(share, now, "empty")
+            continue
+        token = str(_learner_part(wallet, share)["token"])
+        content = _open_link(token, share)
+        content.update(_signed(wallet, records, chosen, now=now,
+                               challenge=content.get("challenge"), domain=content.get("domain")))
+        share.link_nonce, share.link_ciphertext = _seal_link(token, share.id, content)
+        signed += 1
+    return signed
+
+
 def forget_record(db: Session, *, config: service.WalletConfig, wallet: OpenWallet,
                   user_id: str, record_id: str, now: datetime) -> None:
     """Take a record out of every presentation and share, signing them again without it."""
@@ -318,21 +338,9 @@ def forget_record(db: Session, *, config: service.WalletConfig, wallet: OpenWall
         row = db.get(WalletPresentation, presentation_id)
         if row is None:
             continue
-        credentials = [service.get_record(db, config=config, user_id=user_id,
-                                          record_id=rid).credential
-                       for rid in presentations.record_ids_of(db, presentation_id)]
-        presentations.resign(db, wallet=wallet, row=row, credentials=credentials, now=now)
-        for share in db.scalars(select(WalletShare)
-                                .where(WalletShare.presentation_id == presentation_id)):
-            if share.stopped_at is not None or share.link_ciphertext is None:
-                continue  # stopped, or expired and erased: nothing to sign again
-            if not credentials:
-                _stop(share, now, "empty")
-                continue
-            token = str(_learner_part(wallet, share)["token"])
-            content = _open_link(token, share)
-            content["vp"] = presentations.sign_vp(
-                wallet, credentials, now=now, challenge=content.get("challenge"),
-                domain=content.get("domain"))
-            share.link_nonce, share.link_ciphertext = _seal_link(token, share.id, content)
+        records = presentations.remaining(db, config=config, user_id=user_id,
+                                          presentation_id=presentation_id)
+        chosen = presentations.resign(db, wallet=wallet, row=row, records=records, now=now)
+        resign_shares(db, wallet=wallet, presentation_id=presentation_id, records=records,
+                      chosen=chosen, now=now)
     db.flush()

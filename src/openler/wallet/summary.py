@@ -2,7 +2,11 @@
 
 Spec: 1EdTech Open Badges 3.0, sections 4.1-4.4 (AchievementCredential,
 AchievementSubject, Achievement, Criteria, Alignment, ResultDescription,
-Result); W3C VC Data Model 2.0, sections 4.7 (issuer) and 4.9 (validity).
+Result); W3C VC Data Model 2.0, sections 4.7 (issuer) and 4.9 (validity);
+W3C VC-JOSE-COSE section 3.1.1 (the JWS payload is the credential); SD-JWT
+VC draft section 3.2 (``iss``, ``vct``, ``iat``/``nbf``/``exp``; other claims
+flat or shaped like a VC); Open Badges 2.0 (Assertion, BadgeClass, Profile,
+AlignmentObject).
 Reading never fails: a field that is missing or has an unexpected shape is
 shown as empty, because the verification result, not this summary, says
 whether the record can be trusted.
@@ -11,9 +15,25 @@ whether the record can be trusted.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
-from openler.wallet.models import RecordSummary, ResultLine, Skill
+from openler.core.errors import SdJwtError
+from openler.core.sdjwt import decode_jwt, parse
+from openler.core.sdjwt.processing import process
+from openler.core.verify.vc_jose import decode_vc_jwt
+from openler.wallet.models import (
+    FORMAT_OB2,
+    FORMAT_SD_JWT,
+    FORMAT_VC_JOSE,
+    RecordSummary,
+    ResultLine,
+    Skill,
+)
+
+MAX_CLAIM_LINES = 200
+HIDDEN_CLAIMS = frozenset({"_sd_alg", "cnf"})
+TIME_CLAIMS = frozenset({"iat", "nbf", "exp"})  # seconds since 1970, shown as dates  # technical: the hash name and the holder's key
 
 
 def _first(value: Any) -> Any:
@@ -109,8 +129,140 @@ def summarize(credential: Mapping[str, Any]) -> RecordSummary:
     )
 
 
+def _epoch_date(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _date(value)
+    try:
+        return datetime.fromtimestamp(value, UTC).date().isoformat()
+    except (OverflowError, OSError, ValueError):
+        return ""
+
+
+def summarize_ob2(assertion: Mapping[str, Any]) -> RecordSummary:
+    """An Open Badges 2.0 assertion: the embedded BadgeClass and its issuer Profile."""
+    badge = _mapping(assertion.get("badge"))
+    issuer = badge.get("issuer")
+    issuer_id, issuer_name = ((issuer, "") if isinstance(issuer, str)
+                              else (_text(_mapping(issuer).get("id")),
+                                    _text(_mapping(issuer).get("name"))))
+    criteria = badge.get("criteria")
+    return RecordSummary(
+        issuer_id=issuer_id, issuer_name=issuer_name,
+        achievement_name=_text(badge.get("name")),
+        description=_text(badge.get("description")),
+        criteria=_text(_mapping(criteria).get("narrative")) or (
+            criteria if isinstance(criteria, str) else ""),
+        skills=_skills(badge),
+        issued_on=_date(assertion.get("issuedOn")),
+        valid_from=_date(assertion.get("issuedOn")),
+        valid_until=_date(assertion.get("expires")),
+        subject_id="",
+    )
+
+
+def sd_jwt_claims(text: str) -> dict[str, Any]:
+    """Every claim an SD-JWT VC discloses, unchecked (the check says whether to trust them)."""
+    try:
+        parts = parse(text)
+        return process(decode_jwt(parts.issuer_jwt).payload, parts.disclosures).claims
+    except (SdJwtError, ValueError, TypeError):
+        return {}
+
+
+def _summarize_claims(claims: Mapping[str, Any]) -> RecordSummary:
+    issuer_id = _text(claims.get("iss"))
+    if "credentialSubject" in claims:
+        nested = summarize(claims)
+        if nested.issuer_id or not issuer_id:
+            return nested
+        return summarize({**claims, "issuer": issuer_id})
+    achievement = _mapping(claims.get("achievement"))
+    issuer = claims.get("issuer")
+    issuer_name = (_text(claims.get("issuer_name"))
+                   or (_text(_mapping(issuer).get("name")) if issuer else ""))
+    criteria = claims.get("criteria", achievement.get("criteria"))
+    subject = _text(claims.get("sub"))
+    return RecordSummary(
+        issuer_id=issuer_id, issuer_name=issuer_name,
+        achievement_name=(_text(claims.get("name")) or _text(achievement.get("name"))
+                          or _text(claims.get("title"))),
+        achievement_type=(_text(claims.get("achievementType"))
+                          or _text(achievement.get("achievementType"))),
+        description=_text(claims.get("description")) or _text(achievement.get("description")),
+        criteria=(_text(_mapping(criteria).get("narrative")) or _text(criteria)),
+        skills=_skills(claims) or _skills(achievement),
+        issued_on=_epoch_date(claims.get("iat")),
+        valid_from=_epoch_date(claims.get("nbf")),
+        valid_until=_epoch_date(claims.get("exp")),
+        subject_id=subject,
+        self_reported=bool(issuer_id) and issuer_id == subject,
+    )
+
+
+def credential_type(credential: Mapping[str, Any] | str, record_format: str) -> str:
+    """The most specific type the credential names (``vct`` for an SD-JWT VC)."""
+    if record_format == FORMAT_OB2:
+        return "Assertion"
+    document: Mapping[str, Any] = {}
+    if isinstance(credential, Mapping):
+        document = credential
+    elif record_format == FORMAT_SD_JWT:
+        claims = sd_jwt_claims(credential)
+        if isinstance(claims.get("vct"), str) and "credentialSubject" not in claims:
+            return claims["vct"]
+        document = claims
+    elif record_format == FORMAT_VC_JOSE:
+        try:
+            document = decode_vc_jwt(credential)[1]
+        except SdJwtError:
+            return ""
+    types = [t for t in _list(document.get("type")) if isinstance(t, str)]
+    specific = [t for t in types if t != "VerifiableCredential"]
+    return (specific or types or [""])[-1]
+
+
 def summarize_any(credential: Mapping[str, Any] | str, record_format: str) -> RecordSummary:
     """The summary of a record in any format the wallet keeps (empty when unreadable)."""
     if isinstance(credential, Mapping):
+        if record_format == FORMAT_OB2:
+            return summarize_ob2(credential)
         return summarize(credential)
+    if isinstance(credential, str) and record_format == FORMAT_SD_JWT:
+        return _summarize_claims(sd_jwt_claims(credential))
+    if isinstance(credential, str) and record_format == FORMAT_VC_JOSE:
+        try:
+            return summarize(decode_vc_jwt(credential)[1])
+        except SdJwtError:
+            pass
     return RecordSummary(issuer_id="", issuer_name="", achievement_name="")
+
+
+def _flatten(value: Any, path: str, out: list[tuple[str, str]]) -> None:
+    if len(out) >= MAX_CLAIM_LINES:
+        return
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not path and key in HIDDEN_CLAIMS:
+                continue
+            _flatten(item, f"{path}.{key}" if path else str(key), out)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _flatten(item, f"{path}[{index}]", out)
+    elif isinstance(value, bool):
+        out.append((path, "true" if value else "false"))
+    elif path in TIME_CLAIMS:
+        out.append((path, _epoch_date(value)))
+    elif isinstance(value, int):
+        out.append((path, str(value)))
+    else:
+        out.append((path, _text(value)))
+
+
+def disclosed_claims(credential: Mapping[str, Any] | str, record_format: str
+                     ) -> list[tuple[str, str]]:
+    """An SD-JWT VC's disclosed claims as (path, value) lines, for the learner to read."""
+    if record_format != FORMAT_SD_JWT or not isinstance(credential, str):
+        return []
+    lines: list[tuple[str, str]] = []
+    _flatten(sd_jwt_claims(credential), "", lines)
+    return lines

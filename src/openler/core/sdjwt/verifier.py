@@ -147,7 +147,7 @@ def verify_sd_jwt_vc(
     now: datetime | float | None = None,
     require_key_binding: bool | None = None,
     clock_skew_seconds: int = 60,
-    kb_max_age_seconds: int = 600,
+    kb_max_age_seconds: int | None = 600,
 ) -> SdJwtVerification:
     """Check an SD-JWT VC and return the claims it discloses with each check's outcome."""
     out = SdJwtVerification()

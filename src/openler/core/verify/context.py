@@ -36,6 +36,9 @@ class VerificationContext:
     audience: str | None = None
     language: str = DEFAULT_LANGUAGE
     require_key_binding: bool | None = None   # SD-JWT: None = required when a nonce is expected
+    # SD-JWT KB-JWT freshness when a nonce is expected; None for a stored presentation whose
+    # challenge the verifier issued itself (a share link opened days later).
+    kb_max_age_seconds: int | None = 600
     check_schema: bool = True
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 

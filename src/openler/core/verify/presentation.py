@@ -4,7 +4,10 @@ Spec: VC Data Model 2.0 sections 4.13 and 7.1; VC Data Integrity 1.0 section
 2.2 (an ``authentication`` proof with the verifier's ``challenge`` and
 ``domain``). Holder binding: the key that signed the presentation belongs to
 its ``holder``, and each credential's ``credentialSubject.id`` is that holder
-(a subject without an id cannot be compared: "skipped", with that reason).
+(a subject without an id cannot be compared: "skipped", with that reason). An
+enveloped SD-JWT VC (section 4.13.1) may carry a Key Binding JWT (RFC 9901,
+section 7.3): its nonce and audience must be the presentation's challenge and
+domain, otherwise the member's holder binding fails.
 """
 
 from __future__ import annotations
@@ -73,9 +76,18 @@ def _verify_member(member: Any, holder: str | None, ctx: VerificationContext) ->
                       *not_run(("schema", "proof", "issuer_key", "status", "validity_period",
                                 "holder_binding"), ctx, "unsupported enveloped credential")]
             return VerificationResult("credential", "sd-jwt", tuple(checks))
-        outcome = run_sd_jwt(found[1], ctx, require_key_binding=False)
+        # A KB-JWT inside a presentation answers the same request as the presentation's
+        # proof: its nonce is the verifier's challenge and its aud the domain (or audience).
+        outcome = run_sd_jwt(found[1], ctx, require_key_binding=bool(ctx.require_key_binding),
+                             nonce=ctx.challenge, audience=ctx.domain or ctx.audience)
         checks = to_checks(outcome, ctx, include_holder=False)
-        checks.append(_subject_binding(_sd_jwt_holder_ids(outcome.claims, holder), holder, ctx))
+        key_binding = next((c for c in outcome.checks if c.name == "holder_binding"), None)
+        if key_binding is not None and key_binding.status == "failed":
+            checks.append(make_check("holder_binding", "failed", key_binding.code,
+                                     key_binding.detail, language=ctx.language))
+        else:
+            checks.append(_subject_binding(_sd_jwt_holder_ids(outcome.claims, holder), holder,
+                                           ctx))
         return VerificationResult("credential", "sd-jwt", tuple(checks), claims=outcome.claims)
     checks = json_credential_checks(member, ctx)
     subjects = as_list(member.get("credentialSubject")) if isinstance(member, Mapping) else []

@@ -26,7 +26,8 @@ def run_sd_jwt(text: str, ctx: VerificationContext, *,
     return verify_sd_jwt_vc(
         text, issuer_key_resolver=did_key_resolver(ctx.resolver),
         expected_nonce=nonce, expected_audience=audience, now=ctx.clock(),
-        require_key_binding=require_key_binding)
+        require_key_binding=require_key_binding,
+        kb_max_age_seconds=ctx.kb_max_age_seconds)
 
 
 def to_checks(outcome: SdJwtVerification, ctx: VerificationContext, *,

@@ -132,3 +132,38 @@ def delete_passkey(
     service.remove_passkey(db, user=user, passkey_id=passkey_id)
     request.session["flash"] = N_("The passkey is removed.")
     return RedirectResponse("/account", status_code=303)
+
+
+def _delete_page(request: Request, db: DbSession, user: CurrentUser, *,
+                 errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    from openler.wallet.backup_content import wallet_counts
+
+    response = render(request, "account/delete.html", {
+        "errors": errors or {}, "counts": wallet_counts(db, user_id=user.id),
+        "blocked": service.sole_owned_with_others(db, user=user), "nav": "account"},
+        status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/delete")
+def delete_page(request: Request, db: DbSession, user: CurrentUser) -> Response:
+    """Say plainly what deleting the account loses, and ask for the password."""
+    return _delete_page(request, db, user)
+
+
+@router.post("/delete")
+def delete_account(request: Request, form: CheckedForm, db: DbSession, user: CurrentUser,
+                   now: Now) -> Response:
+    """Delete the account and its wallet (shares stop at once), then sign out."""
+    try:
+        service.delete_account(db, user=user, password=form.get("password", ""), now=now)
+    except InvalidInput as exc:
+        return _delete_page(request, db, user, errors=messages(exc.errors),
+                            status=FORM_ERROR_STATUS)
+    except service.SoleOwner:
+        return _delete_page(request, db, user, status=409)
+    request.session.clear()
+    request.session["flash"] = N_("Your account and wallet are deleted. Your share links no "
+                                  "longer work.")
+    return RedirectResponse("/", status_code=303)

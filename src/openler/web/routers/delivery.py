@@ -33,6 +33,7 @@ from openler.storage.tables import Organization, User
 from openler.web.api.deps import Config
 from openler.web.deps import AppSettings, CurrentUser, DbSession, Now
 from openler.web.i18n import N_, gettext, translations_for
+from openler.web.private import private as _private
 from openler.web.security import CheckedForm
 from openler.web.templating import render
 
@@ -95,12 +96,6 @@ def offer_award(request: Request, db: Session, settings: Settings, *, org_id: st
     _wake(request)
     return "retry", None
 
-
-def _private(response: Response) -> Response:
-    """Claim pages carry secrets: never cached, never sent on as a referrer."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 def _unavailable(request: Request, exc: OfferUnavailable) -> Response:

@@ -1,6 +1,7 @@
 """The learner's wallet pages: take a claim offer into the wallet, read what arrived and
-accept or decline it, list records by issuer, read one in plain words with its current
-status, and delete one after confirming. Every wallet URL of another learner is 404."""
+accept or decline it, list records by issuer, type or year (and search them), read one in
+plain words with its current status, and delete one after confirming. Every wallet URL of
+another learner is 404."""
 
 from __future__ import annotations
 
@@ -15,15 +16,18 @@ from starlette.responses import RedirectResponse, Response
 from openler.accounts import service as accounts
 from openler.accounts.errors import InvalidInput
 from openler.issuer.delivery.errors import OfferUnavailable
-from openler.wallet import service
+from openler.wallet import formats, listing, service
 from openler.wallet.crypto import MasterKey
 from openler.wallet.errors import ClaimRefused, WalletNotFound
 from openler.wallet.models import Record
+from openler.wallet.summary import disclosed_claims
 from openler.web.api.deps import Config, outbound_fetcher
+from openler.web.api.deps import language_of as _language
 from openler.web.deps import CurrentUser, DbSession, Now, OptionalUser
 from openler.web.errors import FORM_ERROR_STATUS
 from openler.web.forms import messages
 from openler.web.i18n import N_, gettext
+from openler.web.private import private as _private
 from openler.web.security import CheckedForm, csrf_token, safe_next
 from openler.web.templating import render
 
@@ -47,15 +51,6 @@ def wallet_config(request: Request, issuer: Config) -> service.WalletConfig:
 WalletSettings = Annotated[service.WalletConfig, Depends(wallet_config)]
 
 
-def _language(request: Request) -> str:
-    return str(request.scope.get("state", {}).get("language", "en"))
-
-
-def _private(response: Response) -> Response:
-    """Wallet pages show personal records: never cached, never sent on as a referrer."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 def _record(db: DbSession, config: service.WalletConfig, user_id: str,
@@ -86,13 +81,18 @@ def claim_into_wallet(request: Request, token: str, form: CheckedForm, db: DbSes
 
 
 @router.get("/wallet")
-def wallet_home(request: Request, db: DbSession, user: CurrentUser,
-                config: WalletSettings) -> Response:
-    """The learner's records grouped by issuer, and any still waiting for an answer."""
+def wallet_home(request: Request, db: DbSession, user: CurrentUser, config: WalletSettings,
+                group: str = "", q: str = "") -> Response:
+    """The learner's records grouped by issuer, type or year, searched, and any still waiting
+    for an answer (a plain GET form: works without JavaScript, and the URL can be kept)."""
     items = service.records(db, config=config, user_id=user.id)
+    by = listing.grouping(group)
+    query = q.strip()[:listing.MAX_QUERY]
+    found = listing.search(items, query)
     return _private(render(request, "wallet/index.html", {
-        "groups": service.by_issuer(items), "nav": "wallet",
-        "pending": [r for r in items if r.state == "pending"]}))
+        "groups": listing.group(found, by), "nav": "wallet", "group_by": by, "query": query,
+        "has_records": bool(items), "kept_count": sum(1 for r in found if r.state == "kept"),
+        "pending": [r for r in found if r.state == "pending"]}))
 
 
 @router.get("/wallet/records/{record_id}")
@@ -106,18 +106,22 @@ def record_page(request: Request, record_id: str, db: DbSession, user: CurrentUs
     did = service.wallet_did(db, config=config, user_id=user.id, now=now)
     return _private(render(request, "wallet/record.html", {
         "record": record, "s": record.summary, "report": report, "nav": "wallet",
-        "wallet_did": did}))
+        "wallet_did": did, "claims": disclosed_claims(record.credential, record.format)}))
 
 
 @router.get("/wallet/records/{record_id}/file")
 def record_file(record_id: str, db: DbSession, user: CurrentUser,
                 config: WalletSettings) -> Response:
-    """The record as the issuer signed it, as a JSON file the learner can keep or send."""
+    """The record as the issuer signed it, as a file the learner can keep or send: JSON, or
+    the token itself for VC-JOSE (application/vc+jwt) and SD-JWT VC (application/dc+sd-jwt)."""
     record = _record(db, config, user.id, record_id)
+    media, extension = formats.media_type(record.format)
+    body = (record.credential if isinstance(record.credential, str)
+            else json.dumps(record.credential, indent=2, ensure_ascii=False))
     return _private(Response(
-        json.dumps(record.credential, indent=2, ensure_ascii=False),
-        media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="record-{record.id}.json"'}))
+        body, media_type=media,
+        headers={"Content-Disposition":
+                 f'attachment; filename="record-{record.id}.{extension}"'}))
 
 
 @router.post("/wallet/records/{record_id}/accept")

@@ -1,8 +1,186 @@
 """Self-reported learning: the learner adds volunteering, informal learning, work and projects,
-kept and shown as self-reported and signed only with the learner's own key."""
+kept and shown as self-reported and signed only with the learner's own key.
+
+Pages: the form to add an entry (``/wallet/self-reported/new``), the same form to change
+one (a new signed version in place of the old, ``/wallet/self-reported/{id}/edit``), and
+the download of an evidence file carried inside any record
+(``/wallet/records/{id}/evidence/{n}``). A form with problems stores nothing and shows
+an error summary with a message on each field. Another learner's URLs are 404."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.responses import RedirectResponse, Response
+
+from openler.wallet import self_reported, self_reported_evidence, service
+from openler.wallet.errors import WalletNotFound
+from openler.wallet.self_reported_input import (
+    KINDS,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    EvidenceFile,
+    InvalidSelfReport,
+    SelfReportedInput,
+)
+from openler.web.api.deps import language_of as _language
+from openler.web.deps import CurrentUser, DbSession, Now
+from openler.web.errors import FORM_ERROR_STATUS
+from openler.web.i18n import N_, gettext
+from openler.web.private import private as _private
+from openler.web.routers.wallet import WalletSettings
+from openler.web.security import CheckedForm
+from openler.web.templating import render
 
 router = APIRouter()
+SLOTS = tuple(range(1, MAX_FILES + 1))
+KIND_LABELS = (("volunteering", N_("Volunteering")), ("informal", N_("Informal learning")),
+               ("work", N_("Work experience")), ("project", N_("A project")))
+ERRORS = {
+    "title_missing": N_("Give it a title, for example “Food bank volunteer”."),
+    "title_too_long": N_("The title must be 200 characters or fewer."),
+    "kind_missing": N_("Choose what kind of learning it was."),
+    "description_missing": N_("Say what you did, in a few sentences."),
+    "description_too_long": N_("What you did must be 4,000 characters or fewer."),
+    "organization_too_long": N_("The organization's name must be 200 characters or fewer."),
+    "start_missing": N_("Enter the date you started, for example 2025-03-15."),
+    "date_invalid": N_("Enter a real date as year-month-day, for example 2025-03-15."),
+    "date_future": N_("The date must be today or in the past."),
+    "end_before_start": N_("The end date must be the same as or after the start date."),
+    "skill_too_long": N_("Each skill must be 100 characters or fewer."),
+    "skills_too_many": N_("Name 20 skills or fewer."),
+    "file_too_big": N_("The file must be 512 KB or smaller."),
+    "file_wrong_type": N_("The file must be a PDF, PNG, JPEG or plain text (.txt) file."),
+    "files_too_many": N_("Attach 3 files or fewer in all (remove one you keep, or add fewer)."),
+}
+DOWNLOAD_TYPES = {"application/pdf", "image/png", "image/jpeg", "text/plain"}
+
+
+
+
+async def _uploads(request: Request) -> list[EvidenceFile]:
+    """The files posted in the evidence slots (empty inputs left out), read up to the limit."""
+    form = await request.form()
+    found = []
+    for n in SLOTS:
+        value = form.get(f"evidence_{n}")
+        if isinstance(value, UploadFile) and value.filename:
+            content = await value.read(MAX_FILE_BYTES + 1)
+            if content:
+                description = form.get(f"evidence_{n}_description")
+                found.append(EvidenceFile(value.filename, content,
+                                          description if isinstance(description, str) else "",
+                                          slot=n))
+    return found
+
+
+def _input(form: dict[str, str], files: list[EvidenceFile],
+           keep: tuple[int, ...] = ()) -> SelfReportedInput:
+    known = tuple(key[len("skill-"):] for key, value in form.items()
+                  if key.startswith("skill-") and value == "yes")
+    return SelfReportedInput(
+        title=form.get("title", ""), kind=form.get("kind", ""),
+        description=form.get("description", ""), organization=form.get("organization", ""),
+        start=form.get("start", ""), end=form.get("end", ""), skills=form.get("skills", ""),
+        known_skills=known, files=tuple(files), keep_evidence=keep,
+        show_name=form.get("show_name") == "yes")
+
+
+def _messages(exc: InvalidSelfReport) -> dict[str, str]:
+    return {field: gettext(ERRORS[code]) for field, code in exc.errors.items()}
+
+
+def _form_page(request: Request, db: DbSession, *, values: SelfReportedInput,
+               errors: dict[str, str], record: Any = None,
+               status_code: int = 200) -> Response:
+    existing = self_reported_evidence.evidence_files(record.credential) if record is not None else []
+    return _private(render(request, "wallet/self_form.html", {
+        "values": values, "errors": errors, "record": record, "nav": "wallet",
+        "kinds": [(value, gettext(label)) for value, label in KIND_LABELS],
+        "known_skills": self_reported.known_skills(db), "existing": existing,
+        "slots": SLOTS, "max_files": MAX_FILES}, status_code=status_code))
+
+
+@router.get("/wallet/self-reported/new")
+def new_page(request: Request, db: DbSession, user: CurrentUser) -> Response:
+    """The form to add volunteering, informal learning, work experience or a project."""
+    return _form_page(request, db, values=SelfReportedInput("", "", ""), errors={})
+
+
+@router.post("/wallet/self-reported/new")
+def add(request: Request, form: CheckedForm, db: DbSession, user: CurrentUser, now: Now,
+        config: WalletSettings,
+        files: list[EvidenceFile] = Depends(_uploads)) -> Response:
+    """Sign the entry with the learner's own key and keep it; or show what to fix."""
+    data = _input(form, files)
+    try:
+        record = self_reported.add(db, config=config, user_id=user.id, data=data,
+                                   learner_name=user.name, now=now,
+                                   language=_language(request))
+    except InvalidSelfReport as exc:
+        return _form_page(request, db, values=data, errors=_messages(exc),
+                          status_code=FORM_ERROR_STATUS)
+    request.session["flash"] = N_("Your learning is in your wallet, marked as self-reported.")
+    return RedirectResponse(f"/wallet/records/{record.id}", status_code=303)
+
+
+def _own(db: DbSession, config: Any, user_id: str, record_id: str, now: Any) -> Any:
+    try:
+        return self_reported.own_entry(db, config=config, user_id=user_id, record_id=record_id,
+                                       now=now)
+    except WalletNotFound:
+        raise HTTPException(404) from None
+
+
+@router.get("/wallet/self-reported/{record_id}/edit")
+def edit_page(request: Request, record_id: str, db: DbSession, user: CurrentUser, now: Now,
+              config: WalletSettings) -> Response:
+    """The entry's form, filled in, to sign a corrected version."""
+    record = _own(db, config, user.id, record_id, now)
+    values = self_reported.form_values(record, self_reported.known_skills(db))
+    return _form_page(request, db, values=values, errors={}, record=record)
+
+
+@router.post("/wallet/self-reported/{record_id}/edit")
+def edit(request: Request, record_id: str, form: CheckedForm, db: DbSession,
+         user: CurrentUser, now: Now, config: WalletSettings,
+         files: list[EvidenceFile] = Depends(_uploads)) -> Response:
+    """Sign the changed entry in place of the old one (shares holding it follow)."""
+    record = _own(db, config, user.id, record_id, now)
+    keep = tuple(e.n for e in self_reported_evidence.evidence_files(record.credential)
+                 if form.get(f"keep-{e.n}") == "yes")
+    data = _input(form, files, keep)
+    try:
+        self_reported.edit(db, config=config, user_id=user.id, record_id=record.id, data=data,
+                           learner_name=user.name, now=now, language=_language(request))
+    except InvalidSelfReport as exc:
+        return _form_page(request, db, values=data, errors=_messages(exc), record=record,
+                          status_code=FORM_ERROR_STATUS)
+    request.session["flash"] = N_("Your changes are saved and signed again with your key.")
+    return RedirectResponse(f"/wallet/records/{record.id}", status_code=303)
+
+
+@router.get("/wallet/records/{record_id}/evidence/{n}")
+def evidence(record_id: str, n: int, db: DbSession, user: CurrentUser,
+             config: WalletSettings) -> Response:
+    """One evidence file carried inside a record, downloaded (never shown inline)."""
+    try:
+        record = service.get_record(db, config=config, user_id=user.id,
+                                                  record_id=record_id)
+        item = self_reported_evidence.evidence_file(record, n)
+    except WalletNotFound:
+        raise HTTPException(404) from None
+    media_type = item.media_type if item.media_type in DOWNLOAD_TYPES \
+        else "application/octet-stream"
+    name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_"
+                   for ch in item.name) or f"evidence-{n}"
+    return _private(Response(item.content, media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox"}))
+
+
+__all__ = ["KINDS", "router"]

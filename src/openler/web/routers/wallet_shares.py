@@ -19,13 +19,16 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from openler.issuer.delivery.qr import qr_svg
-from openler.wallet import presentations, service, sharing
+from openler.wallet import disclosure, presentations, service, sharing
 from openler.wallet.errors import WalletNotFound
+from openler.wallet.models import Record
 from openler.wallet.presentations import InvalidSharingInput
 from openler.wallet.sharing import DEFAULT_EXPIRY, ShareRefused
+from openler.web.api.deps import language_of as _language
 from openler.web.deps import CurrentUser, DbSession, Now
 from openler.web.errors import FORM_ERROR_STATUS
 from openler.web.i18n import N_, gettext
+from openler.web.private import private as _private
 from openler.web.routers.wallet import WalletSettings
 from openler.web.security import CheckedForm
 from openler.web.templating import render
@@ -43,24 +46,12 @@ EXPIRY_LABELS = (("7", N_("7 days")), ("30", N_("30 days")), ("90", N_("90 days"
                  ("never", N_("Until I stop it")))
 
 
-def _language(request: Request) -> str:
-    return str(request.scope.get("state", {}).get("language", "en"))
-
-
 def _day(request: Request) -> Callable[[datetime | None], str]:
     locale = "en_GB" if _language(request) == "en" else _language(request)
 
     def day(moment: datetime | None) -> str:
         return format_date(moment, format="long", locale=locale) if moment else ""
     return day
-
-
-def _private(response: Response) -> Response:
-    """Personal pages and share links: never cached, never sent on as a referrer."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def _page(request: Request, template: str, context: dict[str, Any],
@@ -84,22 +75,61 @@ def presentation_list(request: Request, db: DbSession, user: CurrentUser, now: N
     items = presentations.listing(db, config=config, user_id=user.id)
     shares = sharing.shares_of(db, config=config, user_id=user.id)
     return _page(request, "wallet/presentations.html", {
-        "presentations": items, "shares": shares, "now": now})
+        "presentations": items, "shares": shares, "now": now, "wallet_nav": "presentations"})
+
+
+def claim_rows(claims: list[disclosure.Claim]) -> list[dict[str, str]]:
+    """Claims with their labels in the page's language (path, label, value)."""
+    return [{"path": c.path, "label": " › ".join(gettext(part) for part in c.label),
+             "value": c.value} for c in claims]
+
+
+def record_item(record: Record, chosen: tuple[str, ...] | list[str] = ()) -> dict[str, Any]:
+    """What a page shows of one record in a presentation: whole, or which claims go out."""
+    options = claim_rows(disclosure.choices(record))
+    return {"record": record, "title": disclosure.title_of(record) or gettext("Untitled record"),
+            "issuer": disclosure.issuer_of(record), "choices": options,
+            "always": claim_rows(disclosure.always_shown(record)),
+            "shared": [o for o in options if o["path"] in chosen],
+            "hidden": [o for o in options if o["path"] not in chosen]}
+
+
+def _groups(kept: list[Record]) -> list[dict[str, Any]]:
+    """Kept records by issuer (self-reported ones last, on their own)."""
+    groups: dict[tuple[bool, str], list[Record]] = {}
+    for record in kept:
+        key = (record.self_reported, "" if record.self_reported else disclosure.issuer_of(record))
+        groups.setdefault(key, []).append(record)
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1].casefold()))
+    return [{"self_reported": own, "issuer": issuer, "entries": [record_item(r) for r in items]}
+            for (own, issuer), items in ordered]
 
 
 def _new_page(request: Request, db: DbSession, user_id: str, config: service.WalletConfig,
-              values: dict[str, object], errors: dict[str, str],
+              values: dict[str, Any], errors: dict[str, str],
               status_code: int = 200) -> Response:
     kept = [r for r in service.records(db, config=config, user_id=user_id) if r.state == "kept"]
     return _page(request, "wallet/presentation_new.html", {
-        "kept": kept, "values": values, "errors": errors}, status_code)
+        "kept": kept, "groups": _groups(kept), "values": values, "errors": errors,
+        "wallet_nav": "presentations"}, status_code)
+
+
+def picked_claims(form: dict[str, str], record_ids: list[str]) -> dict[str, list[str]]:
+    """The ticked ``claim-{record id}-{path}`` boxes, by record."""
+    out: dict[str, list[str]] = {rid: [] for rid in record_ids}
+    for key, value in form.items():
+        if key.startswith("claim-") and value == "yes":
+            record_id, _, path = key[len("claim-"):].partition("-")
+            if record_id in out and path:
+                out[record_id].append(path)
+    return out
 
 
 @router.get("/wallet/presentations/new")
 def new_presentation_page(request: Request, db: DbSession, user: CurrentUser,
                           config: WalletSettings) -> Response:
     """Pick records and name the presentation."""
-    return _new_page(request, db, user.id, config, {"name": "", "records": []}, {})
+    return _new_page(request, db, user.id, config, {"name": "", "records": [], "claims": {}}, {})
 
 
 @router.post("/wallet/presentations/new")
@@ -109,11 +139,13 @@ def new_presentation(request: Request, form: CheckedForm, db: DbSession, user: C
     picked = [key[len("record-"):] for key, value in form.items()
               if key.startswith("record-") and value == "yes"]
     name = form.get("name", "")
+    claims = picked_claims(form, picked)
     try:
         made = presentations.create(db, config=config, user_id=user.id, name=name,
-                                    record_ids=picked, now=now)
+                                    record_ids=picked, now=now, disclose=claims)
     except InvalidSharingInput as exc:
-        return _new_page(request, db, user.id, config, {"name": name, "records": picked},
+        return _new_page(request, db, user.id, config,
+                         {"name": name, "records": picked, "claims": claims},
                          _errors(exc), FORM_ERROR_STATUS)
     request.session["flash"] = N_("Your presentation is ready and signed with your key.")
     return RedirectResponse(f"/wallet/presentations/{made.id}", status_code=303)
@@ -134,7 +166,9 @@ def presentation_page(request: Request, presentation_id: str, db: DbSession,
     """The records in the presentation and its shares."""
     pres = _presentation(db, config, user.id, presentation_id)
     shares = sharing.shares_of(db, config=config, user_id=user.id, presentation_id=pres.id)
-    return _page(request, "wallet/presentation.html", {"p": pres, "shares": shares, "now": now})
+    return _page(request, "wallet/presentation.html", {
+        "p": pres, "shares": shares, "now": now, "wallet_nav": "presentations",
+        "items": [record_item(r, pres.disclosed(r.id)) for r in pres.records]})
 
 
 @router.get("/wallet/presentations/{presentation_id}/presentation.json")
@@ -151,7 +185,8 @@ def presentation_file(presentation_id: str, db: DbSession, user: CurrentUser,
 def _share_form(request: Request, pres: presentations.Presentation, values: dict[str, str],
                 errors: dict[str, str], status_code: int = 200) -> Response:
     return _page(request, "wallet/share_new.html", {
-        "p": pres, "values": values, "errors": errors,
+        "p": pres, "values": values, "errors": errors, "wallet_nav": "presentations",
+        "items": [record_item(r, pres.disclosed(r.id)) for r in pres.records],
         "expiry_options": [(v, gettext(label)) for v, label in EXPIRY_LABELS]}, status_code)
 
 
@@ -197,7 +232,7 @@ def share_page(request: Request, share_id: str, db: DbSession, user: CurrentUser
     link = _link(config, share.token)
     state = share.state(now)
     return _page(request, "wallet/share.html", {
-        "share": share, "p": pres, "state": state, "link": link,
+        "share": share, "p": pres, "state": state, "link": link, "wallet_nav": "presentations",
         "qr": qr_svg(link, title=gettext("QR code of the share link")) if state == "active"
         else ""})
 
@@ -228,7 +263,9 @@ def shared_page(request: Request, token: str, db: DbSession, now: Now,
                                  language=_language(request))
     except ShareRefused as exc:
         return _refused(request, exc)
-    return _page(request, "wallet/shared.html", {"view": view, "token": token, "nav": ""})
+    return _page(request, "wallet/shared.html", {
+        "view": view, "token": token, "nav": "",
+        "claim_label": lambda c: " › ".join(gettext(part) for part in c.label)})
 
 
 @router.get("/s/{token}/presentation.json")
