@@ -79,6 +79,17 @@ def test_serve_demo_end_to_end(tmp_path):
                     org = home.split('href="/orgs/')[1].split('"')[0]
                     catalog = browser.get(f"/orgs/{org}").text
                     assert catalog.count("/achievements/") == 3
+                if user.role == "Learner":  # the demo wallet holds records, already checked
+                    wallet = browser.get("/wallet").text
+                    assert "Certified Nursing Assistant Program" in wallet
+                    assert "Workplace Communication" in wallet
+                    assert "Weekend volunteer at the Riverside food bank" in wallet
+                    assert wallet.count("Checked when it arrived: genuine") == 2
+                    record = wallet.split('href="/wallet/records/')[1].split('"')[0]
+                    detail = browser.get(f"/wallet/records/{record}").text
+                    assert "Not revoked or suspended" in detail
+                    skills = browser.get("/wallet/skills").text
+                    assert "Patient care" in skills and "Teamwork" in skills
     finally:
         output = _stop(proc)
     assert (tmp_path / "var" / "openler.db").exists()
@@ -101,5 +112,14 @@ def test_serve_demo_end_to_end(tmp_path):
             assert home.count("Riverside Community College") == 1
             org = home.split('href="/orgs/')[1].split('"')[0]
             assert browser.get(f"/orgs/{org}").text.count("/achievements/") == 3
+        with httpx.Client(base_url=url) as browser:
+            token = browser.get("/sign-in").text.split('name="csrf_token" value="')[1].split('"')[0]
+            learner = next(u for u in DEMO_USERS if u.role == "Learner")
+            browser.post(
+                "/sign-in",
+                data={"csrf_token": token, "email": learner.email, "password": learner.password},
+            )
+            wallet = browser.get("/wallet").text
+            assert wallet.count("Weekend volunteer at the Riverside food bank") == 1
     finally:
         _stop(proc)

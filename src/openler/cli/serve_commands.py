@@ -6,8 +6,14 @@ import os
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from openler.settings import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -34,6 +40,11 @@ def serve(
     if "OPENLER_SECRET_KEY" not in os.environ:
         # Keep sessions valid across restarts of a local server.
         settings = settings.model_copy(update={"secret_key": _local_secret_key()})
+    url = f"http://{host}:{port}"
+    if demo and not settings.public_url:
+        # Demo credentials name this server in their did:web; keep it the same whichever
+        # address the browser uses, so they keep verifying on this instance.
+        settings = settings.model_copy(update={"public_url": url})
     engine = storage_db.make_engine(settings.database_url)
     storage_db.upgrade(engine)
     if demo:
@@ -42,8 +53,8 @@ def serve(
         with storage_db.make_sessionmaker(engine)() as session:
             load_demo(session, now=datetime.now(UTC))
             session.commit()
+            _load_demo_wallet(session, settings)
     engine.dispose()
-    url = f"http://{host}:{port}"
     typer.echo(f"OpenLER is running at {url}  (press Ctrl+C to stop)")
     typer.echo(f"Database: {settings.database_url}")
     if demo:
@@ -51,6 +62,25 @@ def serve(
         for user in DEMO_USERS:
             typer.echo(f"  - {user.role}: {user.email}  password: {user.password}")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def _load_demo_wallet(session: Session, settings: Settings) -> None:
+    """The demo learner's wallet, filled once (records from the demo college, one entry)."""
+    from openler.demo import DEMO_USERS, ISSUER_NAME
+    from openler.demo_wallet import load_demo_wallet
+    from openler.issuer.keys import KeyVault
+    from openler.issuer.models import PublicBase
+    from openler.issuer.service import IssuerConfig
+    from openler.wallet.crypto import MasterKey
+    from openler.wallet.service import WalletConfig
+
+    secret, public_url = settings.secret_key, settings.public_url or ""
+    issuer = IssuerConfig(base=PublicBase.parse(public_url), vault=KeyVault(secret))
+    learner = next(u for u in DEMO_USERS if u.role == "Learner")
+    load_demo_wallet(session, config=WalletConfig(master=MasterKey(secret), issuer=issuer),
+                     learner_email=learner.email, issuer_name=ISSUER_NAME,
+                     now=datetime.now(UTC))
+    session.commit()
 
 
 def _local_secret_key() -> str:

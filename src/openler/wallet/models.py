@@ -1,8 +1,9 @@
 """Domain types of the learner wallet: what a record says, and what its check found.
 
 Spec: 1EdTech Open Badges 3.0, sections 4.1 (AchievementCredential), 4.2
-(AchievementSubject), 4.3 (Achievement, Criteria, Alignment, ResultDescription)
-and 4.4 (Result); W3C VC Data Model 2.0, section 4.9 (validFrom/validUntil).
+(AchievementSubject), 4.3 (Achievement, Criteria, Alignment, ResultDescription),
+4.4 (Result) and B.1.11 (Evidence); W3C VC Data Model 2.0, sections 4.9
+(validFrom/validUntil) and 5.6 (evidence).
 """
 
 from __future__ import annotations
@@ -47,6 +48,26 @@ class ResultLine:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    """One piece of evidence the record points to or carries (OB 3.0 Evidence, VC DM 2.0 5.6).
+
+    ``n`` counts every evidence entry from 1, as the download URLs do; ``url`` is set only
+    for an http(s) address; ``data_url`` marks a file carried inside the record.
+    """
+
+    n: int
+    name: str = ""
+    description: str = ""
+    narrative: str = ""
+    genre: str = ""
+    audience: str = ""
+    url: str = ""
+    data_url: bool = False
+    media_type: str = ""
+    size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class RecordSummary:
     """What a credential says, in fields a page can show without knowing the format."""
 
@@ -65,6 +86,8 @@ class RecordSummary:
     subject_id: str = ""
     # Issued by the person it is about (issuer id == subject id): self-reported learning.
     self_reported: bool = False
+    # What the record offers as evidence of the achievement, in the record's order.
+    evidence: tuple[EvidenceItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

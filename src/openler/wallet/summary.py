@@ -2,7 +2,8 @@
 
 Spec: 1EdTech Open Badges 3.0, sections 4.1-4.4 (AchievementCredential,
 AchievementSubject, Achievement, Criteria, Alignment, ResultDescription,
-Result); W3C VC Data Model 2.0, sections 4.7 (issuer) and 4.9 (validity);
+Result, B.1.11 Evidence); W3C VC Data Model 2.0, sections 4.7 (issuer), 4.9
+(validity) and 5.6 (evidence, read in ``openler.wallet.evidence``);
 W3C VC-JOSE-COSE section 3.1.1 (the JWS payload is the credential); SD-JWT
 VC draft section 3.2 (``iss``, ``vct``, ``iat``/``nbf``/``exp``; other claims
 flat or shaped like a VC); Open Badges 2.0 (Assertion, BadgeClass, Profile,
@@ -22,6 +23,7 @@ from openler.core.errors import SdJwtError
 from openler.core.sdjwt import decode_jwt, parse
 from openler.core.sdjwt.processing import process
 from openler.core.verify.vc_jose import decode_vc_jwt
+from openler.wallet.evidence import evidence_of
 from openler.wallet.models import (
     FORMAT_OB2,
     FORMAT_SD_JWT,
@@ -126,6 +128,7 @@ def summarize(credential: Mapping[str, Any]) -> RecordSummary:
         credits=_text(credits),
         subject_id=subject_id,
         self_reported=bool(issuer_id) and issuer_id == subject_id,
+        evidence=evidence_of(credential),
     )
 
 
@@ -157,6 +160,7 @@ def summarize_ob2(assertion: Mapping[str, Any]) -> RecordSummary:
         valid_from=_date(assertion.get("issuedOn")),
         valid_until=_date(assertion.get("expires")),
         subject_id="",
+        evidence=evidence_of(assertion),
     )
 
 
@@ -196,6 +200,7 @@ def _summarize_claims(claims: Mapping[str, Any]) -> RecordSummary:
         valid_until=_epoch_date(claims.get("exp")),
         subject_id=subject,
         self_reported=bool(issuer_id) and issuer_id == subject,
+        evidence=evidence_of(claims),
     )
 
 
@@ -235,6 +240,21 @@ def summarize_any(credential: Mapping[str, Any] | str, record_format: str) -> Re
         except SdJwtError:
             pass
     return RecordSummary(issuer_id="", issuer_name="", achievement_name="")
+
+
+def document_of(credential: Mapping[str, Any] | str, record_format: str) -> Mapping[str, Any]:
+    """The JSON a record's fields are read from: the credential, the VC-JOSE payload, or
+    the claims an SD-JWT VC discloses (empty when unreadable)."""
+    if isinstance(credential, Mapping):
+        return credential
+    if record_format == FORMAT_SD_JWT:
+        return sd_jwt_claims(credential)
+    if record_format == FORMAT_VC_JOSE:
+        try:
+            return decode_vc_jwt(credential)[1]
+        except SdJwtError:
+            return {}
+    return {}
 
 
 def _flatten(value: Any, path: str, out: list[tuple[str, str]]) -> None:
