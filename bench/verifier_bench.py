@@ -6,11 +6,18 @@ saw these issuers a minute ago would have them), checking the presentation's
 authentication proof, holder binding and all ten credentials (schema, Data
 Integrity proof, issuer key, status, dates) takes under 10 ms on one core.
 Three issuers sign with eddsa-rdfc-2022, two with ecdsa-rdfc-2019.
+``verifier.presentation10_ms`` is wall time (the shared registry timer);
+``verifier.presentation10_cpu_ms`` is the CPU time of this process, which a
+busy shared machine does not inflate.
 """
 
 from __future__ import annotations
 
 import json
+import statistics
+import time
+import timeit
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,8 +35,14 @@ PER_ISSUER = 2
 
 def setup() -> tuple[dict[str, Any], Any]:
     """A signed presentation of 10 credentials and a context whose caches are warm."""
-    from openler.core.dids import DidResolver, MemoryFetcher, did_web_document, did_web_to_url
-    from openler.core.dids import did_key_from_public, did_key_vm_id
+    from openler.core.dids import (
+        DidResolver,
+        MemoryFetcher,
+        did_key_from_public,
+        did_key_vm_id,
+        did_web_document,
+        did_web_to_url,
+    )
     from openler.core.keys import generate_keypair
     from openler.core.presentations import create_presentation, sign_presentation
     from openler.core.proofs import sign
@@ -91,4 +104,15 @@ def verifier_figures() -> list[Figure]:
     first = run()  # fills the DID document and status list caches
     if not first.verified or len(first.credentials) != len(ISSUERS) * PER_ISSUER:
         raise RuntimeError(f"benchmark presentation does not verify: {first.to_dict()}")
-    return [Figure("verifier.presentation10_ms", time_ms(run), "ms")]
+    return [Figure("verifier.presentation10_ms", time_ms(run), "ms"),
+            Figure("verifier.presentation10_cpu_ms", cpu_ms(run), "ms")]
+
+
+def cpu_ms(fn: Callable[[], object], *, repeats: int = 7, number: int = 20) -> float:
+    """Median over ``repeats`` of the CPU time per call in ms (this process only).
+
+    On a shared machine wall time also counts the time other processes held the core;
+    CPU time is what one verification costs the core it runs on.
+    """
+    timer = timeit.Timer(fn, timer=time.process_time)
+    return statistics.median(timer.repeat(repeat=repeats, number=number)) / number * 1000.0

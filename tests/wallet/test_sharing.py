@@ -281,3 +281,23 @@ def test_any_guessed_token_is_refused_as_unknown(session, wallet_config, clock, 
         sharing.open_link(session, config=wallet_config, token=token, now=clock())
     assert refused.value.reason == "unknown"
     assert session.scalars(select(WalletShareView)).all() == []
+
+
+def test_expired_links_are_erased_even_if_nobody_opened_them(
+        session, wallet_config, learner_id, other_learner_id, two_records, clock):
+    pres = _presentation(session, wallet_config, learner_id, two_records, clock)
+    week = _share(session, wallet_config, learner_id, pres, clock, expiry="7")
+    month = _share(session, wallet_config, learner_id, pres, clock, expiry="30")
+    clock.advance(days=6)
+    assert sharing.purge_expired(session, now=clock()) == 0
+    clock.advance(days=2)
+    # Any learner looking at their own shares sweeps every expired link on the instance.
+    sharing.shares_of(session, config=wallet_config, user_id=other_learner_id, now=clock())
+    session.commit()
+    assert session.get(WalletShare, week.id).link_ciphertext is None
+    assert session.get(WalletShare, month.id).link_ciphertext is not None
+    with pytest.raises(ShareRefused) as refused:
+        sharing.open_link(session, config=wallet_config, token=week.token, now=clock())
+    assert refused.value.reason == "expired"
+    assert sharing.open_link(session, config=wallet_config, token=month.token,
+                             now=clock()).records

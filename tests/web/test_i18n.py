@@ -74,13 +74,23 @@ def _source_messages() -> set[str]:
 def test_every_message_has_a_spanish_translation():
     with PO.open("rb") as fh:
         catalog = read_po(fh, locale="es")
-    translated = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    # Plural entries (ngettext) have a tuple of ids (singular, plural) and of forms.
+    pairs: dict[str, list[tuple[str, str]]] = {}
+    for m in catalog:
+        if not m.id or m.fuzzy:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        forms = m.string if isinstance(m.string, tuple) else (m.string,)
+        if all(forms):
+            pairs[ids[0]] = [(ids[min(n, len(ids) - 1)], form) for n, form in enumerate(forms)]
     messages = _source_messages()
     assert len(messages) > 100
-    missing = sorted(m for m in messages if m not in translated)
+    missing = sorted(m for m in messages if m not in pairs)
     assert not missing, f"untranslated: {missing}"
-    # Placeholders survive translation.
+    # Placeholders survive translation, in every plural form.
     import re
 
-    for msgid, msgstr in translated.items():
-        assert sorted(re.findall(r"%\(\w+\)\w", msgid)) == sorted(re.findall(r"%\(\w+\)\w", msgstr))
+    for each in pairs.values():
+        for msgid, msgstr in each:
+            assert sorted(re.findall(r"%\(\w+\)\w", msgid)) == sorted(
+                re.findall(r"%\(\w+\)\w", msgstr)), (msgid, msgstr)

@@ -3,7 +3,10 @@
 Stable interface other tools call:
   keys generate [--type ed25519|p256] --out KEY.json   prints the did:key
   sign --key KEY.json [--suite ...] IN.json            prints the signed JSON
-  verify FILE [--json] [--lang en|es]                  exit 0 verified, 1 not, 2 unusable
+  verify FILE [--json] [--lang en|es] [--trust REG.json]
+                                                       exit 0 verified, 1 not, 2 unusable
+  (--trust: a Digital Credentials Consortium issuer registry file; the report then says
+   whether each issuer is known, and an unknown issuer is a warning, not a failure)
 """
 
 from __future__ import annotations
@@ -165,15 +168,74 @@ def _report(result: Any, language: str, console: Console, title: str) -> None:
     console.print(table)
 
 
+def _registry(path: Path | None) -> Any:
+    """The parsed --trust registry (None without the option); exit 2 when unusable."""
+    if path is None:
+        return None
+    from openler.verifier.trust import RegistryFileError, parse_registry
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _fail(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        parsed = parse_registry(data, name=path.name)
+    except RegistryFileError as exc:
+        raise _fail(f"{path} is not an issuer registry ({exc.code}): {exc.detail}") from None
+    for problem in parsed.problems:
+        typer.echo(f"warning: {path}: entry {problem.key!r} left out ({problem.code})", err=True)
+    return parsed
+
+
+def _trust_lines(result: Any, data: bytes, registry: Any, language: str,
+                 console: Console | None) -> dict[str, Any]:
+    """Print who issued each record and whether the registry knows them; return it as JSON."""
+    from openler.core.verify.credential import parse_input
+    from openler.verifier import report
+    from openler.web.i18n import translations_for
+
+    _ = translations_for(language).gettext
+    try:
+        document = parse_input(data)
+    except VerificationInputError:
+        document = None
+    built = report.build(result, document=document, trust=registry.lookup)
+    issuers = []
+    for cred in built.credentials:
+        entry = cred.issuer.entry
+        if entry is not None:
+            words = _("Yes: listed as “%(name)s” by the registry “%(registry)s”, which your "
+                      "organization imported.") % {"name": entry.name,
+                                                  "registry": entry.registry_name}
+        else:
+            words = _("No: neither your organization nor any registry it imported lists "
+                      "this issuer.")
+        if console is not None:
+            console.print(f"{_('Issuer DID')}: {cred.issuer.did or '-'}", markup=False)
+            console.print(f"{_('Known to your organization?')} {words}", markup=False)
+        issuers.append({"did": cred.issuer.did, "known": entry is not None,
+                        "name": entry.name if entry else None,
+                        "registry": entry.registry_name if entry else None})
+    if console is not None:
+        for problem in built.summary:
+            console.print(f"- {_(problem.title)}: {_(problem.meaning)} {_('What to do:')} "
+                          f"{_(problem.action)}", markup=False)
+    return {"state": built.state, "kinds": list(built.kinds), "issuers": issuers}
+
+
 def verify_command(
     file: Annotated[Path, typer.Argument(help="Credential or presentation: JSON or SD-JWT.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     lang: Annotated[str, typer.Option("--lang", help="en or es.")] = "en",
+    trust_file: Annotated[Path | None, typer.Option(
+        "--trust", help="An issuer registry (Digital Credentials Consortium format): say "
+                        "whether each issuer is known.")] = None,
 ) -> None:
     """Verify a credential or presentation and explain the result."""
     from openler.core.verify import verify_any
 
     language = lang if lang in ("en", "es") else "en"
+    registry = _registry(trust_file)
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -184,7 +246,10 @@ def verify_command(
     except VerificationInputError as exc:
         raise _fail(f"{file} is not a credential or presentation: {exc}") from None
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        out = result.to_dict()
+        if registry is not None:
+            out["trust"] = _trust_lines(result, data, registry, language, None)
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
     else:
         console = Console()
         overall = status_word(result.outcome, language)
@@ -196,6 +261,8 @@ def verify_command(
             label = "Credential" if language == "en" else "Credencial"
             _report(nested, language, console,
                     f"{label} {index + 1}: {status_word(nested.outcome, language)}")
+        if registry is not None:
+            _trust_lines(result, data, registry, language, console)
     raise typer.Exit(EXIT_VERIFIED if result.verified else EXIT_NOT_VERIFIED)
 
 

@@ -54,7 +54,7 @@ def web_address(ref: str) -> str:
 
 def decode_data_url(ref: str) -> tuple[str, bytes] | None:
     """The (media type, bytes) of a ``data:`` URL, or None when it is not a readable one."""
-    if not ref[:5].lower() == "data:" or "," not in ref:
+    if ref[:5].lower() != "data:" or "," not in ref:
         return None
     header, _, payload = ref[5:].partition(",")
     params = [p.strip().lower() for p in header.split(";")]

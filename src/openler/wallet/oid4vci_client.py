@@ -12,8 +12,9 @@ carrying ``credential_identifiers``; errors ``invalid_request``,
 ``credentials[].credential``, ``transaction_id`` for deferred issuance,
 ``notification_id``), 8.3.1.2 (Credential Error Response), 11 (Notification
 Endpoint: ``credential_accepted``), 12.2.2 and 12.3 (metadata discovery).
-Only the pre-authorized code flow is run; an offer that needs the learner to
-sign in at the issuer (authorization code flow) is refused with its own reason.
+The pre-authorized code flow is run here end to end; an offer that needs the
+learner to sign in at the issuer (authorization code flow) is read here and sent
+through ``oid4vci_authorize``, which ends with the same ``collect`` steps.
 Every failure is an ``OfferError`` whose code the pages turn into plain words.
 """
 
@@ -63,8 +64,8 @@ from openler.wallet.oid4vci_offer import (
 from openler.wallet.oid4vci_proof import key_proof, public_jwk
 
 __all__ = ["HttpPort", "OfferError", "OfferPreview", "Received", "bound_to_holder",
-           "check_tx_code", "load_metadata", "notify_accepted", "read_offer", "receive",
-           "refusal", "resolve_offer"]
+           "check_tx_code", "collect", "load_metadata", "notify_accepted", "read_offer",
+           "receive", "refusal", "resolve_offer", "token_body"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,11 @@ class OfferPreview:
     def tx_code(self) -> TxCode | None:
         """The transaction code the issuer asks for, if any."""
         return self.offer.tx_code
+
+    @property
+    def sign_in(self) -> bool:
+        """Whether the learner signs in at the issuer first (authorization code flow)."""
+        return self.offer.pre_authorized_code is None
 
 
 @dataclass(frozen=True)
@@ -130,8 +136,8 @@ def _metadata_doc(http: HttpPort, identifier: str, suffix: str, *, language: str
     raise OfferError("bad_metadata", f"no metadata at {urls[0]}")
 
 
-def load_metadata(offer: CredentialOffer, *, http: HttpPort,
-                  language: str = "en") -> tuple[IssuerMetadata, AuthorizationServer]:
+def load_metadata(offer: CredentialOffer, *, http: HttpPort, language: str = "en",
+                  sign_in: bool = False) -> tuple[IssuerMetadata, AuthorizationServer]:
     """Credential Issuer Metadata and the metadata of the Authorization Server to use."""
     issuer_path = offer.credential_issuer.split("://", 1)[-1].partition("/")[2].strip("/")
     doc = _metadata_doc(http, offer.credential_issuer, ISSUER_WELL_KNOWN, language=language,
@@ -147,11 +153,11 @@ def load_metadata(offer: CredentialOffer, *, http: HttpPort,
     else:
         candidates = servers or (offer.credential_issuer,)
     server: AuthorizationServer | None = None
-    for server_id in candidates:  # several: the first that takes a pre-authorized code
+    for server_id in candidates:  # several: the first that takes this flow's grant
         as_doc = _metadata_doc(http, server_id, AS_WELL_KNOWN, language=language,
                                fallback=appended_url(server_id, OIDC_WELL_KNOWN))
         server = parse_as_metadata(as_doc, expected_issuer=server_id)
-        if server.pre_authorized:
+        if (server.can_sign_in if sign_in else server.pre_authorized):
             break
     assert server is not None
     return issuer, server
@@ -160,12 +166,13 @@ def load_metadata(offer: CredentialOffer, *, http: HttpPort,
 def read_offer(text: str, *, http: HttpPort, language: str = "en") -> OfferPreview:
     """Read an offer and its issuer's metadata so the learner can decide (nothing is redeemed)."""
     offer = resolve_offer(parse_offer_link(text), http=http, language=language)
-    if offer.pre_authorized_code is None:
-        raise OfferError("needs_sign_in")
-    issuer, server = load_metadata(offer, http=http, language=language)
+    sign_in = offer.pre_authorized_code is None  # 4.1.1: no grant given, ask the server
+    issuer, server = load_metadata(offer, http=http, language=language, sign_in=sign_in)
     if issuer.encryption_required:
         raise OfferError("encryption_required")
-    if not server.pre_authorized:
+    if sign_in and not server.can_sign_in:
+        raise OfferError("needs_sign_in", "no authorization endpoint at the server")
+    if not sign_in and not server.pre_authorized:
         raise OfferError("needs_sign_in", "no pre-authorized code grant at the server")
     first: OfferError | None = None
     for config_id in offer.configuration_ids:  # the first one this wallet can keep
@@ -219,6 +226,11 @@ def _token(http: HttpPort, preview: OfferPreview, tx_code: str | None) -> Mappin
                     headers={"Accept": JSON_ACCEPT})
     if response.status != 200:
         raise _token_error(response, sent_tx_code=tx_code is not None)
+    return token_body(response)
+
+
+def token_body(response: FetchResponse) -> Mapping[str, Any]:
+    """A successful Token Response (6.2), checked: a Bearer ``access_token``."""
     body = read_json(response, "issuer_error", "the token response")
     if not isinstance(body, Mapping) or not isinstance(body.get("access_token"), str):
         raise OfferError("issuer_error", "the token response has no access_token")
@@ -276,7 +288,13 @@ def receive(preview: OfferPreview, *, http: HttpPort, keypair: KeyPair, tx_code:
             now: datetime) -> Received:
     """Redeem the offer and ask for the credential, proving the learner's key."""
     code = check_tx_code(preview.tx_code, tx_code)
-    token = _token(http, preview, code)
+    return collect(preview, token=_token(http, preview, code), http=http, keypair=keypair,
+                   now=now)
+
+
+def collect(preview: OfferPreview, *, token: Mapping[str, Any], http: HttpPort,
+            keypair: KeyPair, now: datetime) -> Received:
+    """With an access token in hand (either flow): nonce, key proof, then the credential."""
     access = str(token["access_token"])
     identifier = _credential_identifier(token, preview.configuration.id)
     conf = preview.configuration

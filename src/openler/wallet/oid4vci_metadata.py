@@ -8,7 +8,12 @@ identifier the metadata was fetched for), 12.2.4 (``credential_endpoint``,
 ``credential_configurations_supported`` with ``format``,
 ``proof_types_supported`` and ``credential_metadata.display``) and 12.3
 (``pre-authorized_grant_anonymous_access_supported``); RFC 8414 sections 2
-(``token_endpoint``) and 3.3 (``issuer`` identical to the identifier used).
+(``token_endpoint``, ``authorization_endpoint``, ``grant_types_supported`` defaulting
+to ``authorization_code`` and ``implicit``, ``code_challenge_methods_supported``) and
+3.3 (``issuer`` identical to the identifier used); RFC 9126 section 5
+(``pushed_authorization_request_endpoint``, ``require_pushed_authorization_requests``);
+RFC 9207 section 3 (``authorization_response_iss_parameter_supported``); RFC 9396
+section 10 (``authorization_details_types_supported``).
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ class Configuration:
     description: str = ""
     proof_types: Mapping[str, Any] = field(default_factory=dict)
     binding: str = "did:key"  # how the proof names the key: a did:key kid, or a jwk header
+    scope: str | None = None  # the OAuth scope that asks for it (section 12.2.4)
 
     @property
     def record_format(self) -> str:
@@ -165,12 +171,14 @@ def configuration(metadata: IssuerMetadata, config_id: str, *,
             raise OfferError("unsupported_proof", "the issuer binds neither a did:key nor a jwk")
         binding = "jwk"
     display = _credential_display(entry, language)
+    scope = entry.get("scope")
     return Configuration(
         id=config_id, format=fmt,
         name=str(display.get("name") or _fallback_name(config_id, entry))[:200],
         description=str(display.get("description") or "")[:500]
         if isinstance(display.get("description", ""), str) else "",
-        proof_types=dict(proof_types), binding=binding)
+        proof_types=dict(proof_types), binding=binding,
+        scope=scope if isinstance(scope, str) and 0 < len(scope) <= 500 else None)
 
 
 @dataclass(frozen=True)
@@ -181,6 +189,23 @@ class AuthorizationServer:
     token_endpoint: str
     anonymous_access: bool = True
     pre_authorized: bool = True
+    authorization_endpoint: str | None = None
+    authorization_code: bool = True
+    par_endpoint: str | None = None
+    require_par: bool = False
+    iss_parameter: bool = False  # RFC 9207: the callback must then carry ``iss``
+    challenge_methods: tuple[str, ...] = ()
+    details_types: tuple[str, ...] = ()
+
+    @property
+    def can_sign_in(self) -> bool:
+        """Whether the learner can be sent to sign in here (authorization code flow)."""
+        return self.authorization_code and self.authorization_endpoint is not None
+
+
+def _strings(doc: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    value = doc.get(name)
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
 def parse_as_metadata(doc: Any, *, expected_issuer: str) -> AuthorizationServer:
@@ -192,7 +217,14 @@ def parse_as_metadata(doc: Any, *, expected_issuer: str) -> AuthorizationServer:
     grants = doc.get("grant_types_supported")
     pre = not isinstance(grants, list) or "urn:ietf:params:oauth:grant-type:pre-authorized_code" \
         in grants
+    code = not isinstance(grants, list) or "authorization_code" in grants
     anonymous = doc.get("pre-authorized_grant_anonymous_access_supported", False) is True
-    return AuthorizationServer(expected_issuer,
-                               _endpoint(doc, "token_endpoint", required=True) or "",
-                               anonymous, pre)
+    return AuthorizationServer(
+        expected_issuer, _endpoint(doc, "token_endpoint", required=True) or "", anonymous, pre,
+        authorization_endpoint=_endpoint(doc, "authorization_endpoint"),
+        authorization_code=code,
+        par_endpoint=_endpoint(doc, "pushed_authorization_request_endpoint"),
+        require_par=doc.get("require_pushed_authorization_requests") is True,
+        iss_parameter=doc.get("authorization_response_iss_parameter_supported") is True,
+        challenge_methods=_strings(doc, "code_challenge_methods_supported"),
+        details_types=_strings(doc, "authorization_details_types_supported"))

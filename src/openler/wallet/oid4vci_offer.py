@@ -3,7 +3,8 @@
 Spec: OpenID4VCI 1.0, sections 4.1 (Credential Offer: ``credential_offer`` or
 ``credential_offer_uri``, exactly one; parameters ``credential_issuer``,
 ``credential_configuration_ids``, ``grants`` with the pre-authorized code grant
-and its ``tx_code`` object: ``input_mode``, ``length``, ``description``), 12.2.2
+and its ``tx_code`` object: ``input_mode``, ``length``, ``description``; the
+``authorization_code`` grant with ``issuer_state`` and ``authorization_server``), 12.2.2
 (Credential Issuer Metadata at the issuer identifier with
 ``/.well-known/openid-credential-issuer`` inserted between host and path) and
 12.2.4 (``credential_configurations_supported``, ``display``); RFC 8414
@@ -59,6 +60,7 @@ class CredentialOffer:
     authorization_server: str | None = None
     authorization_code_grant: bool = False
     document: Mapping[str, Any] | None = None
+    issuer_state: str | None = None  # handed back in the authorization request (5.1.3)
 
     def to_json(self) -> str:
         """The offer as it came, to carry between the learner's two steps."""
@@ -177,8 +179,19 @@ def parse_offer(document: Mapping[str, Any]) -> CredentialOffer:
         tx = _tx_code(pre.get("tx_code"))
         if pre.get("authorization_server") is not None:
             server = _https_url(pre["authorization_server"], "authorization_server")
+    issuer_state = None
+    by_code = grants.get(AUTHORIZATION_CODE)
+    if by_code is not None:
+        if not isinstance(by_code, Mapping):
+            raise OfferError("malformed_offer", "the authorization_code grant is not an object")
+        issuer_state = by_code.get("issuer_state")
+        if issuer_state is not None and (not isinstance(issuer_state, str) or not issuer_state
+                                         or len(issuer_state) > 2_000):
+            raise OfferError("malformed_offer", "issuer_state is not a short string")
+        if pre is None and by_code.get("authorization_server") is not None:
+            server = _https_url(by_code["authorization_server"], "authorization_server")
     return CredentialOffer(issuer, tuple(dict.fromkeys(ids)), code, tx, server,
-                           AUTHORIZATION_CODE in grants, dict(document))
+                           AUTHORIZATION_CODE in grants, dict(document), issuer_state)
 
 
 def well_known_url(identifier: str, suffix: str) -> str:

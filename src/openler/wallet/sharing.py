@@ -21,6 +21,17 @@ sealed content, and so does the first opening after expiry. Opening a link store
 agent. Deleting a record signs every presentation and share holding it again
 without it (the learner is present, so the key is at hand); a share left with
 no record is stopped ("empty").
+
+Shares addressed to an organization on this instance (``audience_org_id``):
+the audience is that organization's name, and the share also enters its inbox
+(``openler.wallet.org_shares``). The content keeps this link-token model; the
+inbox holds only the token, sealed with an organization key derived from the
+application secret as the wallet master key is (HKDF-SHA256, its own salt, the
+organization id in the info, AES-256-GCM bound to organization and share).
+Decision: a database reader can read neither; the server opens a share for the
+organization only when one of its members asks, only while the share is live,
+and logs that opening with the organization's name. The limit is the wallet's
+own: whoever holds the database and the application secret can open it too.
 """
 
 from __future__ import annotations
@@ -173,14 +184,24 @@ def _signed(wallet: OpenWallet, records: list[Record], chosen: Any, *, now: date
 
 def create_share(db: Session, *, config: service.WalletConfig, user_id: str,
                  presentation_id: str, audience: str, purpose: str, expiry: str,
-                 now: datetime) -> Share:
-    """Make a share link to a presentation for one audience and purpose, until ``expiry``."""
+                 now: datetime, audience_org_id: str = "", org_sealer: Any = None) -> Share:
+    """Make a share link to a presentation for one audience and purpose, until ``expiry``;
+    with ``audience_org_id`` (and the ``org_sealer``) also into that organization's inbox."""
+    from openler.wallet import org_shares  # it builds on this module
+
     wallet = _wallet(db, config, user_id)
     pres = presentations.get(db, config=config, user_id=user_id,
                              presentation_id=presentation_id)
     audience, purpose = _clean(audience), _clean(purpose)
     errors: dict[str, str] = {}
-    if not audience:
+    org = None
+    if audience_org_id:
+        org = org_shares.audience_org(db, audience_org_id)
+        if org is None or org_sealer is None:
+            errors["audience_org"] = "audience_org_unknown"
+        else:
+            audience = _clean(org.name)
+    elif not audience:
         errors["audience"] = "audience_missing"
     if not purpose:
         errors["purpose"] = "purpose_missing"
@@ -208,6 +229,9 @@ def create_share(db: Session, *, config: service.WalletConfig, user_id: str,
                       expires_at=now + timedelta(days=days) if days else None)
     db.add(row)
     db.flush()
+    if org is not None:
+        org_shares.address(db, sealer=org_sealer, share_id=share_id, token=token,
+                           org_id=org.id, now=now)
     for record in pres.records:  # the issuer's dashboard counts shares, never the audience
         if isinstance(record.credential, dict):
             record_shared(db, base=config.issuer.base, credential=record.credential, at=now)
@@ -229,9 +253,27 @@ def get_share(db: Session, *, config: service.WalletConfig, user_id: str,
     return _share(db, wallet, _owned(db, wallet, share_id))
 
 
+def purge_expired(db: Session, *, now: datetime) -> int:
+    """Erase what every expired link showed, opened or not (nothing is kept past its use)."""
+    rows = list(db.scalars(select(WalletShare).where(
+        WalletShare.expires_at.is_not(None), WalletShare.expires_at <= now,
+        WalletShare.link_ciphertext.is_not(None))))
+    for row in rows:
+        row.link_nonce = row.link_ciphertext = None
+    if rows:
+        db.flush()
+    return len(rows)
+
+
 def shares_of(db: Session, *, config: service.WalletConfig, user_id: str,
-              presentation_id: str | None = None) -> list[Share]:
-    """The learner's shares (of one presentation, if given), newest first."""
+              presentation_id: str | None = None, now: datetime | None = None) -> list[Share]:
+    """The learner's shares (of one presentation, if given), newest first.
+
+    With ``now``, expired links everywhere are erased first (a cheap sweep that runs
+    whenever a learner looks at their shares or makes one).
+    """
+    if now is not None:
+        purge_expired(db, now=now)
     wallet = open_wallet(db, master=config.master, user_id=user_id)
     if wallet is None:
         return []

@@ -27,6 +27,8 @@ from openler.web.routers import (
     home,
     oid4vci,
     orgs,
+    verifier_inbox,
+    verifier_pages,
     verifier_requests,
     wallet,
     wallet_backup,
@@ -97,7 +99,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
              wallet_share_pages.router, wallet_import.router, wallet_self.router,
              wallet_skills.router,
              wallet_offers.router, wallet_requests.router, wallet_print.router,
-             wallet_backup.router)
+             wallet_backup.router, verifier_pages.router, verifier_inbox.router)
     for router in pages:
         app.include_router(router, include_in_schema=False)
     app.include_router(vc_api_router)

@@ -107,6 +107,10 @@ def proof_check(result: ProofCheck, ctx: VerificationContext, *,
     if result.ok:
         return make_check("proof", "passed", valid_code, result.detail, language=lang)
     if result.code in ("proof.key_unresolvable", "proof.vm_not_authorized"):
+        if result.could_not_check:  # the key's document could not be fetched
+            return make_check("proof", "skipped", "proof.cannot_check",
+                              f"the signing key could not be fetched: {result.detail}",
+                              language=lang, could_not_check=True)
         return make_check("proof", "skipped", "check.not_run",
                           f"the signing key is not usable: {result.detail}",
                           language=lang, could_not_check=result.could_not_check)

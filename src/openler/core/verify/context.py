@@ -14,12 +14,37 @@ from datetime import UTC, datetime
 from typing import Any
 
 from openler.core.dids import DidResolver
+from openler.core.errors import DidResolutionError
 from openler.core.jsonld import DocumentLoader, default_loader
 from openler.core.verify.messages import DEFAULT_LANGUAGE, LANGUAGES
 
 
 def _system_clock() -> datetime:
     return datetime.now(UTC)
+
+
+class GuardedResolver:
+    """A resolver whose transport failures read as "could not reach", never as a crash.
+
+    The fetcher behind did:web is an injected port; a refused connection or a timeout
+    that escapes it as OSError is the issuer being unreachable (DidResolutionError).
+    Every other attribute is the wrapped resolver's.
+    """
+
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def resolve_verification_method(self, vm_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The wrapped lookup, with OSError/TimeoutError turned into DidResolutionError."""
+        try:
+            return self.inner.resolve_verification_method(vm_id)
+        except OSError as exc:  # ConnectionRefusedError, TimeoutError, socket errors
+            raise DidResolutionError(str(vm_id), f"could not reach the host: {exc}") from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
 
 
 @dataclass(slots=True)
@@ -45,6 +70,8 @@ class VerificationContext:
     def __post_init__(self) -> None:
         if self.resolver is None:
             self.resolver = DidResolver()
+        if not isinstance(self.resolver, GuardedResolver):
+            self.resolver = GuardedResolver(self.resolver)
         if self.loader is None:
             self.loader = default_loader()
         if self.language not in LANGUAGES:

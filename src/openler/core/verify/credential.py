@@ -1,4 +1,4 @@
-"""verify_credential: the ordered checks of one credential, JSON or SD-JWT.
+"""verify_credential: the ordered checks of one credential, JSON, SD-JWT or VC-JOSE.
 
 Spec: VC Data Model 2.0 section 7.1 (verification) with the checks in this
 order: well_formed, schema, proof, issuer_key, status, validity_period.
@@ -26,21 +26,30 @@ from openler.core.verify.result import Check, VerificationResult, make_check
 from openler.core.verify.schema_check import check_schema
 from openler.core.verify.sdjwt_checks import verify_sd_jwt_credential
 from openler.core.verify.status_check import check_credential_status
+from openler.core.verify.vc_jose import looks_like_jws, verify_vc_jwt
 
 CREDENTIAL_CHECKS = ("well_formed", "schema", "proof", "issuer_key", "status", "validity_period")
 MAX_TEXT = 5_000_000   # characters of input text
 MAX_DEPTH = 64         # nesting of JSON arrays/objects (real credentials stay under 15)
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _too_deep(value: Any) -> bool:
-    stack: list[tuple[Any, int]] = [(value, 1)]
+    # Only containers go on the stack, and JSON scalars (most of a credential) are told
+    # apart by their exact type, without the slower Mapping ABC test.
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, Mapping | list) else []
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, Mapping | list):
-            if depth > MAX_DEPTH:
-                return True
-            children = item.values() if isinstance(item, Mapping) else item
-            stack.extend((child, depth + 1) for child in children)
+        if depth > MAX_DEPTH:
+            return True
+        children = item.values() if isinstance(item, Mapping) else item
+        for child in children:
+            kind = type(child)
+            if kind is dict or kind is list or (
+                    kind not in _SCALARS and isinstance(child, Mapping | list)):
+                stack.append((child, depth + 1))
     return False
 
 
@@ -58,7 +67,7 @@ def parse_input(value: Any) -> Mapping[str, Any] | list[Any] | str:
     text = value.strip().lstrip("\ufeff")
     if len(text) > MAX_TEXT:
         raise VerificationInputError("input is too large")
-    if looks_like_sd_jwt(text):
+    if looks_like_sd_jwt(text) or looks_like_jws(text):
         return text
     try:
         parsed = json.loads(text)
@@ -103,7 +112,9 @@ def verify_credential(document_or_text: Any, *,
 
 
 def verify_parsed_credential(value: Any, ctx: VerificationContext) -> VerificationResult:
-    """verify_credential after parse_input: SD-JWT text or a JSON value."""
+    """verify_credential after parse_input: SD-JWT or VC-JOSE text, or a JSON value."""
     if isinstance(value, str):
+        if looks_like_jws(value):
+            return verify_vc_jwt(value, ctx)
         return verify_sd_jwt_credential(value, ctx)
     return VerificationResult("credential", "json", tuple(json_credential_checks(value, ctx)))

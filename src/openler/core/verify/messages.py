@@ -103,6 +103,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                                      "Hecho para otro sitio web o verificador"),
     "presentation.audience_mismatch": ("Made for a different website or verifier",
                                        "Hecho para otro sitio web o verificador"),
+    "presentation.stale": ("Made for an earlier request and sent again",
+                           "Hecho para una solicitud anterior y enviado de nuevo"),
     # credentials inside a presentation
     "credentials.ok": ("Every included record checks out",
                        "Todos los registros incluidos son correctos"),

@@ -7,7 +7,10 @@ its ``holder``, and each credential's ``credentialSubject.id`` is that holder
 (a subject without an id cannot be compared: "skipped", with that reason). An
 enveloped SD-JWT VC (section 4.13.1) may carry a Key Binding JWT (RFC 9901,
 section 7.3): its nonce and audience must be the presentation's challenge and
-domain, otherwise the member's holder binding fails.
+domain, otherwise the member's holder binding fails. A VC-JOSE credential
+(VC-JOSE-COSE section 3.1.1) may sit in the presentation enveloped with media
+type ``application/vc+jwt`` or as its compact JWS text; it gets the same six
+checks as a Data Integrity credential, then the subject/holder comparison.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ from openler.core.verify.context import VerificationContext
 from openler.core.verify.credential import json_credential_checks, not_run, parse_input
 from openler.core.verify.result import Check, VerificationResult, make_check
 from openler.core.verify.sdjwt_checks import run_sd_jwt, to_checks
+from openler.core.verify.vc_jose import looks_like_jws, verify_vc_jwt
+
+VC_JOSE_MEDIA_TYPES = ("application/vc+jwt", "application/vc+ld+jwt", "application/jwt")
 
 
 def _subject_binding(subject_ids: list[str], holder: str | None,
@@ -67,9 +73,26 @@ def _sd_jwt_holder_ids(claims: Mapping[str, Any] | None, holder: str | None) -> 
     return []
 
 
+def _subject_ids(credential: Any) -> list[str]:
+    subjects = as_list(credential.get("credentialSubject")) \
+        if isinstance(credential, Mapping) else []
+    return [s["id"] for s in subjects if isinstance(s, Mapping) and isinstance(s.get("id"), str)]
+
+
+def _verify_vc_jose_member(token: str, holder: str | None,
+                           ctx: VerificationContext) -> VerificationResult:
+    result = verify_vc_jwt(token, ctx)
+    checks = (*result.checks, _subject_binding(_subject_ids(result.claims), holder, ctx))
+    return VerificationResult("credential", result.format, checks, claims=result.claims)
+
+
 def _verify_member(member: Any, holder: str | None, ctx: VerificationContext) -> VerificationResult:
+    if isinstance(member, str) and looks_like_jws(member):
+        return _verify_vc_jose_member(member, holder, ctx)
     if is_enveloped(member):
         found = unwrap(member)
+        if found is not None and found[0] in VC_JOSE_MEDIA_TYPES:
+            return _verify_vc_jose_member(found[1], holder, ctx)
         if found is None or found[0] not in SD_JWT_MEDIA_TYPES:
             checks = [make_check("well_formed", "failed", "format.invalid",
                                  "unsupported enveloped credential", language=ctx.language),
@@ -90,9 +113,7 @@ def _verify_member(member: Any, holder: str | None, ctx: VerificationContext) ->
                                            ctx))
         return VerificationResult("credential", "sd-jwt", tuple(checks), claims=outcome.claims)
     checks = json_credential_checks(member, ctx)
-    subjects = as_list(member.get("credentialSubject")) if isinstance(member, Mapping) else []
-    ids = [s["id"] for s in subjects if isinstance(s, Mapping) and isinstance(s.get("id"), str)]
-    checks.append(_subject_binding(ids, holder, ctx))
+    checks.append(_subject_binding(_subject_ids(member), holder, ctx))
     return VerificationResult("credential", "json", tuple(checks))
 
 
@@ -105,8 +126,9 @@ def _well_formed(vp: Mapping[str, Any], ctx: VerificationContext) -> Check:
         problems.append("type must include VerifiablePresentation")
     if "holder" in vp and party_id(vp.get("holder")) is None:
         problems.append("holder must be a URL or an object with an id")
-    if not all(isinstance(c, Mapping) for c in as_list(vp.get("verifiableCredential"))):
-        problems.append("verifiableCredential members must be objects")
+    if not all(isinstance(c, Mapping) or (isinstance(c, str) and looks_like_jws(c))
+               for c in as_list(vp.get("verifiableCredential"))):
+        problems.append("verifiableCredential members must be objects (or VC-JOSE tokens)")
     if problems:
         return make_check("well_formed", "failed", "format.invalid_presentation",
                           "; ".join(problems), language=ctx.language)
@@ -143,8 +165,14 @@ def _holder_binding(vp: Mapping[str, Any], holder: str | None,
     nested = [m.check("holder_binding") for m in members]
     failed = [i for i, c in enumerate(nested) if c.status == "failed"]
     if failed:
-        return make_check("holder_binding", "failed", "holder.mismatch",
-                          f"credential(s) {failed} were issued to someone else", language=lang)
+        # Keep the kinds apart: a member answering another request (its KB-JWT's nonce or
+        # audience) is a replay, not a credential issued to someone else.
+        codes = [nested[i].code for i in failed]
+        code = next((c for c in codes if c != "holder.mismatch"), "holder.mismatch")
+        detail = (f"credential(s) {failed} were issued to someone else"
+                  if code == "holder.mismatch" else
+                  f"credential(s) {failed}: {'; '.join(nested[i].detail for i in failed)}")
+        return make_check("holder_binding", "failed", code, detail, language=lang)
     unnamed = [i for i, c in enumerate(nested) if c.status == "skipped"]
     detail = f"{holder} signed the presentation"
     if unnamed:

@@ -23,13 +23,18 @@ _UNREADABLE = {"status.list_malformed", "status.list_unverified", "status.entry_
                "status.range", "status.purpose_mismatch", "status.list_expired"}
 
 
-def _list_verifier(ctx: VerificationContext) -> Any:
+def _list_verifier(ctx: VerificationContext, unreachable: list[str]) -> Any:
     # verify_proof checks that the key belongs to the list's own issuer; check_status then
     # compares that issuer with the credential's on every use, cached lists included:
     # otherwise anyone could publish a list that "clears" someone else's credential.
+    # A list whose signing key could not be fetched is noted in ``unreachable``: that is
+    # "could not reach the issuer", not "the list is bad".
     def verify(document: dict[str, Any]) -> bool:
-        return verify_proof(document, resolver=ctx.resolver, loader=ctx.loader,
-                            now=ctx.clock()).ok
+        outcome = verify_proof(document, resolver=ctx.resolver, loader=ctx.loader,
+                               now=ctx.clock())
+        if outcome.could_not_check and outcome.code == "proof.key_unresolvable":
+            unreachable.append(str(document.get("id")))
+        return outcome.ok
 
     return verify
 
@@ -50,8 +55,10 @@ def check_credential_status(doc: Mapping[str, Any], ctx: VerificationContext) ->
         return make_check("status", "skipped", "status.invalid",
                           "the credential names no issuer to check its status list against",
                           language=lang, could_not_check=True)
+    unreachable: list[str] = []
     results = check_status(dict(doc), fetch_status_list=ctx.fetch_status_list,
-                           cache=ctx.status_cache, verify_list_credential=_list_verifier(ctx),
+                           cache=ctx.status_cache,
+                           verify_list_credential=_list_verifier(ctx, unreachable),
                            expected_issuer=issuer, now=ctx.clock())
     for state, code in (("revoked", "status.revoked"), ("suspended", "status.suspended"),
                         ("flagged", "status.revoked")):
@@ -63,6 +70,8 @@ def check_credential_status(doc: Mapping[str, Any], ctx: VerificationContext) ->
     if unknown is not None:
         if unknown.code == "status.unsupported":
             code = "status.unsupported"
+        elif unknown.code == "status.list_unverified" and unknown.list_url in unreachable:
+            code = "status.unreachable"  # the list's signing key could not be fetched
         elif unknown.code in _UNREADABLE:
             code = "status.invalid"
         else:

@@ -5,20 +5,37 @@ Three steps, each a plain form that works without JavaScript: paste the offer li
 (or open ``/wallet/offers/new?credential_offer_uri=...`` straight from a link), read
 who offers what and type the issuer's code if one is asked, then receive: the
 record waits, pending, on its record page until the learner accepts or declines.
+An offer that needs the learner to sign in at the issuer (OpenID4VCI authorization
+code flow) sends the browser there instead; the issuer sends it back to
+``/wallet/offers/callback``, whose ``state`` must match one this learner's signed
+session is waiting for (once, within ten minutes) before the code is redeemed.
 Every failure is a specific sentence; nothing is stored and nothing answers 500.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
+from openler.wallet.oid4vci_authorize import (
+    PendingSignIn,
+    UsedStates,
+    remember,
+    remember_used,
+    state_digest,
+)
 from openler.wallet.oid4vci_client import OfferPreview
 from openler.wallet.oid4vci_offer import OfferError
-from openler.wallet.oid4vci_receive import preview_offer, take_offer
+from openler.wallet.oid4vci_receive import (
+    finish_offer_sign_in,
+    preview_offer,
+    start_offer_sign_in,
+    take_offer,
+)
 from openler.web.api.deps import language_of as _language
 from openler.web.deps import CurrentUser, DbSession, Now
 from openler.web.errors import FORM_ERROR_STATUS
@@ -46,9 +63,9 @@ MESSAGES = {
     "unsupported_format": N_("The issuer offers this credential in a format this wallet "
                              "cannot keep yet."),
     "unsupported_proof": N_("The issuer asks for a kind of key this wallet does not have yet."),
-    "needs_sign_in": N_("This issuer needs you to sign in on its own website first. This "
-                        "wallet does not support that yet; ask the issuer for an offer with "
-                        "a code instead."),
+    "needs_sign_in": N_("This issuer asks you to sign in on its own website, but it does not "
+                        "say where, so this wallet cannot take the offer. Ask the issuer for "
+                        "an offer with a code instead."),
     "needs_client": N_("This issuer only gives credentials to wallets it has registered, and "
                        "this wallet is not one of them."),
     "encryption_required": N_("This issuer only sends credentials encrypted in a way this "
@@ -73,11 +90,31 @@ MESSAGES = {
                          "was added."),
     "not_bound": N_("The issuer sent a credential made out to someone else's key, so it was "
                     "not added."),
+    "auth_denied": N_("You did not allow the issuer to send the credential, or the issuer "
+                      "did not let you sign in, so nothing was added."),
+    "auth_failed": N_("Signing in at the issuer did not work, so nothing was added. Open the "
+                      "offer again to retry; if it keeps happening, contact the issuer."),
+    "state_mismatch": N_("This answer from the issuer does not match a sign-in started from "
+                         "this wallet in this browser, so it was ignored. Open the offer "
+                         "again to start over."),
+    "callback_used": N_("This answer from the issuer was already used. Look for the "
+                        "credential in your wallet; if it is not there, open the offer "
+                        "again."),
+    "flow_expired": N_("The sign-in at the issuer took longer than 10 minutes, so it expired "
+                       "for your safety. Open the offer again to start over."),
+    "wrong_issuer": N_("The answer came from a different sign-in service than the one we "
+                       "sent you to, so it was refused for your safety."),
+    "code_refused": N_("The issuer did not accept the sign-in it had just given you. Open "
+                       "the offer again; if it keeps happening, contact the issuer."),
 }
 TX_CODE_ERRORS = frozenset({"tx_code_missing", "tx_code_digits", "tx_code_length",
                             "tx_code_wrong"})
-
-
+PROBLEM_STATUS = {"offer_gone": 410, "flow_expired": 410, "malformed_offer": 422,
+                  "offer_missing": 422, "state_mismatch": 400, "callback_used": 400,
+                  "wrong_issuer": 400, "auth_denied": 403}
+PENDING_KEY = "oid4vci_sign_in"  # open sign-ins, by state, in the signed session
+USED_KEY = "oid4vci_used"  # fingerprints of states already answered
+CALLBACK_PARAMS = ("code", "state", "iss", "error", "error_description")
 
 
 def message(exc: OfferError) -> str:
@@ -106,8 +143,7 @@ def _preview_page(request: Request, preview: OfferPreview, errors: dict[str, str
 
 
 def _problem(request: Request, exc: OfferError) -> Response:
-    status = 410 if exc.code == "offer_gone" else 422 if exc.code in (
-        "malformed_offer", "offer_missing") else 502
+    status = PROBLEM_STATUS.get(exc.code, 502)
     return _page(request, "wallet/offer_problem.html", {"problem": message(exc),
                                                          "code": exc.code}, status)
 
@@ -159,3 +195,61 @@ def receive_offer(request: Request, form: CheckedForm, db: DbSession, user: Curr
             return _problem(request, again)
         return _preview_page(request, preview, {"tx_code": message(exc)}, FORM_ERROR_STATUS)
     return RedirectResponse(f"/wallet/records/{record.id}", status_code=303)
+
+
+@router.post("/wallet/offers/authorize")
+def sign_in_at_issuer(request: Request, form: CheckedForm, user: CurrentUser, now: Now,
+                      config: WalletSettings) -> Response:
+    """Send the learner to the issuer's sign-in page; the session remembers why, briefly."""
+    try:
+        start = start_offer_sign_in(config=config, user_id=user.id,
+                                    offer_text=form.get("offer", ""), now=now,
+                                    language=_language(request))
+        request.session[PENDING_KEY] = remember(request.session.get(PENDING_KEY),
+                                                start.pending, now=now)
+    except OfferError as exc:
+        return _problem(request, exc)
+    return _private(RedirectResponse(start.url, status_code=303))
+
+
+def _used_states(request: Request) -> UsedStates:
+    used = getattr(request.app.state, "oid4vci_used_states", None)
+    if used is None:
+        used = request.app.state.oid4vci_used_states = UsedStates()
+    return used
+
+
+def _claim(request: Request, state: str, user_id: str, now: datetime) -> PendingSignIn:
+    """The open sign-in this callback answers, removed so no second callback can use it."""
+    pending = request.session.get(PENDING_KEY)
+    pending = dict(pending) if isinstance(pending, dict) else {}
+    used = request.session.get(USED_KEY)
+    replayed = state in _used_states(request) or (
+        isinstance(used, list) and state_digest(state) in used)
+    entry = pending.pop(state, None) if state else None
+    request.session[PENDING_KEY] = pending
+    if replayed:
+        raise OfferError("callback_used")
+    if entry is None:
+        raise OfferError("state_mismatch")
+    request.session[USED_KEY] = remember_used(used, state)
+    _used_states(request).add(state, now=now)
+    claimed = PendingSignIn.from_json(entry)
+    if claimed.user_id != user_id or claimed.state != state:
+        raise OfferError("state_mismatch", "started by another learner")
+    return claimed
+
+
+@router.get("/wallet/offers/callback")
+def back_from_issuer(request: Request, db: DbSession, user: CurrentUser, now: Now,
+                     config: WalletSettings) -> Response:
+    """The issuer's answer (RFC 6749 4.1.2): check it is ours, redeem the code, keep the record."""
+    params = {k: request.query_params[k][:2_000] for k in CALLBACK_PARAMS
+              if k in request.query_params}
+    try:
+        pending = _claim(request, params.get("state", ""), user.id, now)
+        record = finish_offer_sign_in(db, config=config, pending=pending, params=params,
+                                      now=now, language=_language(request))
+    except OfferError as exc:
+        return _problem(request, exc)
+    return _private(RedirectResponse(f"/wallet/records/{record.id}", status_code=303))

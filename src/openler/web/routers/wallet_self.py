@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from openler.wallet import self_reported, self_reported_evidence, service
 from openler.wallet.errors import WalletNotFound
+from openler.wallet.evidence import download_name, embedded_file
 from openler.wallet.self_reported_input import (
     KINDS,
     MAX_FILE_BYTES,
@@ -26,6 +27,7 @@ from openler.wallet.self_reported_input import (
     InvalidSelfReport,
     SelfReportedInput,
 )
+from openler.wallet.summary import document_of
 from openler.web.api.deps import language_of as _language
 from openler.web.deps import CurrentUser, DbSession, Now
 from openler.web.errors import FORM_ERROR_STATUS
@@ -166,19 +168,19 @@ def edit(request: Request, record_id: str, form: CheckedForm, db: DbSession,
 @router.get("/wallet/records/{record_id}/evidence/{n}")
 def evidence(record_id: str, n: int, db: DbSession, user: CurrentUser,
              config: WalletSettings) -> Response:
-    """One evidence file carried inside a record, downloaded (never shown inline)."""
+    """One evidence file carried inside any record (whatever its format), downloaded, never
+    shown inline."""
     try:
-        record = service.get_record(db, config=config, user_id=user.id,
-                                                  record_id=record_id)
-        item = self_reported_evidence.evidence_file(record, n)
+        record = service.get_record(db, config=config, user_id=user.id, record_id=record_id)
     except WalletNotFound:
         raise HTTPException(404) from None
+    item = embedded_file(document_of(record.credential, record.format), n)
+    if item is None:
+        raise HTTPException(404)
     media_type = item.media_type if item.media_type in DOWNLOAD_TYPES \
         else "application/octet-stream"
-    name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_"
-                   for ch in item.name) or f"evidence-{n}"
     return _private(Response(item.content, media_type=media_type, headers={
-        "Content-Disposition": f'attachment; filename="{name}"',
+        "Content-Disposition": f'attachment; filename="{download_name(item)}"',
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox"}))
 

@@ -19,8 +19,16 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from openler.issuer.delivery.qr import qr_svg
-from openler.wallet import disclosure, presentations, service, sharing
+from openler.wallet import (
+    disclosure,
+    org_shares,
+    presentations,
+    service,
+    shared_evidence,
+    sharing,
+)
 from openler.wallet.errors import WalletNotFound
+from openler.wallet.evidence import download_name
 from openler.wallet.models import Record
 from openler.wallet.presentations import InvalidSharingInput
 from openler.wallet.sharing import DEFAULT_EXPIRY, ShareRefused
@@ -41,7 +49,9 @@ ERRORS = {
     "audience_missing": N_("Say who you are sharing with, for example “Acme Hiring”."),
     "purpose_missing": N_("Say what the share is for, for example “Job application”."),
     "expiry_missing": N_("Choose how long the link works."),
+    "audience_org_unknown": N_("Choose the organization you are sharing with from the list."),
 }
+AUDIENCE_KINDS = (("name", N_("Someone I name")), ("org", N_("An organization on this site")))
 EXPIRY_LABELS = (("7", N_("7 days")), ("30", N_("30 days")), ("90", N_("90 days")),
                  ("never", N_("Until I stop it")))
 
@@ -73,7 +83,7 @@ def presentation_list(request: Request, db: DbSession, user: CurrentUser, now: N
                       config: WalletSettings) -> Response:
     """The learner's presentations, each with its shares and whether their links work."""
     items = presentations.listing(db, config=config, user_id=user.id)
-    shares = sharing.shares_of(db, config=config, user_id=user.id)
+    shares = sharing.shares_of(db, config=config, user_id=user.id, now=now)
     return _page(request, "wallet/presentations.html", {
         "presentations": items, "shares": shares, "now": now, "wallet_nav": "presentations"})
 
@@ -182,12 +192,25 @@ def presentation_file(presentation_id: str, db: DbSession, user: CurrentUser,
                  f'attachment; filename="presentation-{pres.id}.json"'}))
 
 
-def _share_form(request: Request, pres: presentations.Presentation, values: dict[str, str],
-                errors: dict[str, str], status_code: int = 200) -> Response:
+def _share_form(request: Request, db: DbSession, pres: presentations.Presentation,
+                values: dict[str, str], errors: dict[str, str],
+                status_code: int = 200) -> Response:
+    orgs = org_shares.audiences(db)
     return _page(request, "wallet/share_new.html", {
         "p": pres, "values": values, "errors": errors, "wallet_nav": "presentations",
         "items": [record_item(r, pres.disclosed(r.id)) for r in pres.records],
+        "audience_kinds": [(v, gettext(label)) for v, label in AUDIENCE_KINDS],
+        "org_options": [("", gettext("Choose an organization")), *orgs],
         "expiry_options": [(v, gettext(label)) for v, label in EXPIRY_LABELS]}, status_code)
+
+
+def org_sealer(request: Request) -> org_shares.OrgSealer:
+    """Seals share tokens for organizations' inboxes (derived once from the app secret)."""
+    sealer = getattr(request.app.state, "org_sealer", None)
+    if sealer is None:
+        sealer = org_shares.OrgSealer(request.app.state.settings.secret_key)
+        request.app.state.org_sealer = sealer
+    return sealer
 
 
 @router.get("/wallet/presentations/{presentation_id}/share")
@@ -195,8 +218,8 @@ def new_share_page(request: Request, presentation_id: str, db: DbSession, user: 
                    config: WalletSettings) -> Response:
     """Who it is for, why, until when; and what the viewer will see."""
     pres = _presentation(db, config, user.id, presentation_id)
-    return _share_form(request, pres, {"audience": "", "purpose": "",
-                                       "expiry": DEFAULT_EXPIRY}, {})
+    return _share_form(request, db, pres, {"audience": "", "purpose": "", "audience_kind": "name",
+                                           "audience_org": "", "expiry": DEFAULT_EXPIRY}, {})
 
 
 @router.post("/wallet/presentations/{presentation_id}/share")
@@ -204,13 +227,19 @@ def new_share(request: Request, presentation_id: str, form: CheckedForm, db: DbS
               user: CurrentUser, now: Now, config: WalletSettings) -> Response:
     """Make the share link and go to its page (link, QR code, openings, stop)."""
     pres = _presentation(db, config, user.id, presentation_id)
+    kind = "org" if form.get("audience_kind") == "org" else "name"
     values = {"audience": form.get("audience", ""), "purpose": form.get("purpose", ""),
-              "expiry": form.get("expiry", "")}
+              "expiry": form.get("expiry", ""), "audience_kind": kind,
+              "audience_org": form.get("audience_org", "")}
     try:
-        made = sharing.create_share(db, config=config, user_id=user.id,
-                                    presentation_id=pres.id, now=now, **values)
+        made = sharing.create_share(
+            db, config=config, user_id=user.id, presentation_id=pres.id, now=now,
+            audience="" if kind == "org" else values["audience"], purpose=values["purpose"],
+            expiry=values["expiry"],
+            audience_org_id=(values["audience_org"] or "-") if kind == "org" else "",
+            org_sealer=org_sealer(request))
     except InvalidSharingInput as exc:
-        return _share_form(request, pres, values, _errors(exc), FORM_ERROR_STATUS)
+        return _share_form(request, db, pres, values, _errors(exc), FORM_ERROR_STATUS)
     request.session["flash"] = N_("Your share link is ready. Send it only to the people it is for.")
     return RedirectResponse(f"/wallet/shares/{made.id}", status_code=303)
 
@@ -231,8 +260,13 @@ def share_page(request: Request, share_id: str, db: DbSession, user: CurrentUser
     pres = _presentation(db, config, user.id, share.presentation_id)
     link = _link(config, share.token)
     state = share.state(now)
+    # Openings by a member of the organization the share is addressed to carry its name;
+    # other openings of the same link are "someone with the link".
+    by_org = org_shares.viewers(db, share_id=share.id)
+    addressed = org_shares.addressed_to_org(db, share_id=share.id)
     return _page(request, "wallet/share.html", {
         "share": share, "p": pres, "state": state, "link": link, "wallet_nav": "presentations",
+        "by_org": by_org, "addressed": addressed,
         "qr": qr_svg(link, title=gettext("QR code of the share link")) if state == "active"
         else ""})
 
@@ -278,3 +312,21 @@ def shared_file(request: Request, token: str, db: DbSession, now: Now) -> Respon
     return _private(Response(
         json.dumps(document, indent=2, ensure_ascii=False), media_type="application/json",
         headers={"Content-Disposition": 'attachment; filename="presentation.json"'}))
+
+
+@router.get("/s/{token}/evidence/{record_index}/{n}")
+def shared_evidence_file(request: Request, token: str, record_index: int, n: int,
+                         db: DbSession, now: Now) -> Response:
+    """An evidence file of a shared record, while the link is live (a download, not an
+    opening: nothing is logged); PDF, PNG, JPEG or plain text only, never shown inline."""
+    try:
+        item = shared_evidence.shared_file(db, token=token, now=now,
+                                           record_index=record_index, n=n)
+    except ShareRefused as exc:
+        return _refused(request, exc)
+    except WalletNotFound:
+        raise HTTPException(404) from None
+    return _private(Response(item.content, media_type=item.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{download_name(item)}"',
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox"}))

@@ -1,0 +1,354 @@
+"""Employer pages: presentation requests (link, QR code, expiry), the inbox of answers and of
+shares addressed to the organization, "check again", and roles matched to what was shown.
+
+Spec: OpenID for Verifiable Presentations 1.0, sections 5 and 8.2 (through
+``openler.verifier.requests`` and ``responses``); role matching by
+``openler.verifier.matching`` (skills only: never names, photos, schools,
+dates of birth or addresses). Owners and verifier staff of the organization
+only: 404 outside it, 403 for other roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from babel.dates import format_date, format_datetime
+from fastapi import APIRouter, Request
+from starlette.exceptions import HTTPException
+from starlette.responses import RedirectResponse, Response
+
+from openler.accounts import service as accounts
+from openler.accounts.errors import NotAllowed
+from openler.accounts.models import Role as MemberRole
+from openler.issuer.delivery.qr import qr_svg
+from openler.storage.tables import Organization, User
+from openler.verifier import asking, inbox, matching, report, roles, trust
+from openler.verifier import requests as verifier_requests
+from openler.verifier.dcql import MAX_QUERIES
+from openler.wallet import org_shares
+from openler.wallet.errors import WalletNotFound
+from openler.web.api.deps import Config, language_of, outbound_fetcher
+from openler.web.deps import CurrentUser as SignedIn
+from openler.web.deps import DbSession, Now
+from openler.web.errors import FORM_ERROR_STATUS
+from openler.web.i18n import N_, gettext
+from openler.web.private import private
+from openler.web.routers.wallet import WalletSettings
+from openler.web.routers.wallet_shares import org_sealer
+from openler.web.security import CheckedForm
+from openler.web.templating import render
+
+router = APIRouter(prefix="/orgs/{org_id}")
+ROLES = (MemberRole.OWNER, MemberRole.VERIFIER_STAFF)
+MAX_ASKED = MAX_QUERIES  # one DCQL credential query per skill
+TYPE_LABELS = (("achievement", N_("An achievement or badge (Open Badges 3.0)")),
+               ("clr", N_("A learner record with several achievements (CLR 2.0)")),
+               ("any", N_("Any verifiable credential")))
+ERRORS = {
+    "purpose_missing": N_("Say what the request is for, for example “Welder job at Acme”."),
+    "until_invalid": N_("Enter the last day answers are accepted, like 2026-12-07."),
+    "until_too_far": N_("The last day can be at most 7 days from today."),
+    "role_name_missing": N_("Give the role a name, for example “Welder”."),
+    "skills_missing": N_("Pick at least one required skill, or write one."),
+}
+ANSWER_STATUS = {
+    "verified": N_("Checked: genuine and current"),
+    "incomplete": N_("Could not finish checking"),
+    "not_verified": N_("Problem found"),
+    "declined": N_("The learner declined"),
+    "refused": N_("Refused by this site"),
+}
+REFUSED_REASONS = {
+    "already_answered": N_("The request had already been answered: a repeated or reused "
+                           "answer is not accepted."),
+    "state_mismatch": N_("The answer did not belong to this request."),
+    "expired": N_("The answer came after the request expired."),
+    "nonce_mismatch": N_("The answer was made for another request (a replay)."),
+    "audience_mismatch": N_("The answer was made for another verifier."),
+    "presentation_invalid": N_("The learner's signature on the answer does not verify."),
+    "query_not_satisfied": N_("The answer does not contain what the request asked for."),
+    "vp_token_missing": N_("The answer was empty."),
+    "vp_token_malformed": N_("The answer could not be read."),
+}
+
+
+def _member(db: DbSession, user: User, org_id: str) -> Organization:
+    """The organization, for its owners and verifier staff (404 outside it, 403 otherwise)."""
+    mine = accounts.membership(db, user=user, org_id=org_id)
+    if mine.role not in ROLES:
+        raise NotAllowed("verifier")
+    return mine.organization
+
+
+def _formatters(request: Request) -> dict[str, Callable[[datetime | None], str]]:
+    language = language_of(request)
+    locale = "en_GB" if language == "en" else language
+
+    def day(moment: datetime | None) -> str:
+        return format_date(moment, format="long", locale=locale) if moment else ""
+
+    def moment(value: datetime | None) -> str:
+        return format_datetime(value, format="medium", tzinfo=UTC, locale=locale) \
+            if value else ""
+    return {"day": day, "moment": moment}
+
+
+def _page(request: Request, template: str, org: Organization, context: dict[str, Any],
+          status_code: int = 200) -> Response:
+    return private(render(request, f"verifier/{template}", {
+        "org": org, "nav": "orgs", "status_words": ANSWER_STATUS,
+        "refused_words": REFUSED_REASONS, **_formatters(request), **context},
+        status_code=status_code))
+
+
+def _errors(codes: dict[str, str]) -> dict[str, str]:
+    out = {}
+    for field, code in codes.items():
+        out[field] = gettext(ERRORS.get(code.split(":")[0], ERRORS["purpose_missing"]))
+    return out
+
+
+def _base_url(config: Any) -> str:
+    return str(config.base.url)
+
+
+# ---- presentation requests --------------------------------------------------------------
+
+def _new_request_page(request: Request, db: DbSession, org: Organization, values: dict[str, Any],
+                      errors: dict[str, str], status_code: int = 200) -> Response:
+    catalog = roles.catalog_skills(db)
+    return _page(request, "requests_new.html", org, {
+        "values": values, "errors": errors,
+        "catalog": [(matching.skill_key(s), s) for s in catalog],
+        "type_options": [(v, gettext(label)) for v, label in TYPE_LABELS]}, status_code)
+
+
+@router.get("/requests")
+def request_list(request: Request, org_id: str, db: DbSession, user: SignedIn,
+                 now: Now) -> Response:
+    """The organization's presentation requests, newest first."""
+    org = _member(db, user, org_id)
+    made = verifier_requests.requests_of(db, org_id=org.id)
+    counts: dict[str, int] = {}
+    for answer in inbox.answers_of(db, org_id=org.id):
+        counts[answer.request_id] = counts.get(answer.request_id, 0) + 1
+    return _page(request, "requests.html", org, {"requests": made, "now": now,
+                                                 "counts": counts})
+
+
+@router.get("/requests/new")
+def new_request_page(request: Request, org_id: str, db: DbSession, user: SignedIn,
+                     now: Now) -> Response:
+    """Ask for records showing skills, or of a credential type, for a job, until a day."""
+    org = _member(db, user, org_id)
+    return _new_request_page(request, db, org, {
+        "purpose": "", "skills": [], "free_text": "", "credential_type": "achievement",
+        "until": (now + timedelta(days=6)).date().isoformat()}, {})
+
+
+def _lifetime(until: str, now: datetime) -> timedelta | str:
+    try:
+        last = date.fromisoformat(until.strip())
+    except ValueError:
+        return "until_invalid"
+    end = datetime.combine(last, time(23, 59, 59), tzinfo=UTC)
+    if end <= now:
+        return "until_invalid"
+    if last > (now + verifier_requests.MAX_LIFETIME).date():
+        return "until_too_far"
+    return min(end - now, verifier_requests.MAX_LIFETIME)
+
+
+@router.post("/requests/new")
+def create_request(request: Request, org_id: str, form: CheckedForm, db: DbSession,
+                   user: SignedIn, now: Now) -> Response:
+    """Build the DCQL query, make the request (and its role), and show its link."""
+    org = _member(db, user, org_id)
+    keys = [k[len("skill-"):] for k, v in form.items() if k.startswith("skill-") and v == "yes"]
+    purpose, free_text = form.get("purpose", ""), form.get("free_text", "")[:2000]
+    kind, until = form.get("credential_type", "achievement"), form.get("until", "")
+    if kind not in asking.CREDENTIAL_TYPES:
+        kind = "achievement"
+    values: dict[str, Any] = {"purpose": purpose, "skills": keys, "free_text": free_text,
+                              "credential_type": kind, "until": until}
+    skills = roles.pick(db, keys=keys, free_text=free_text)[:MAX_ASKED]
+    errors: dict[str, str] = {}
+    lifetime = _lifetime(until, now)
+    if isinstance(lifetime, str):
+        errors["until"] = lifetime
+        lifetime = verifier_requests.DEFAULT_LIFETIME
+    if not " ".join(purpose.split()):
+        errors["purpose"] = "purpose_missing"
+    if not errors:
+        try:
+            made = verifier_requests.create_request(
+                db, org_id=org.id, purpose=purpose, now=now, lifetime=lifetime,
+                dcql_query=asking.skills_query(skills, kind))
+        except verifier_requests.InvalidVerifierRequest as exc:
+            errors.update(exc.errors)
+    if errors:
+        return _new_request_page(request, db, org, values, _errors(errors), FORM_ERROR_STATUS)
+    if skills:
+        roles.create_role(db, org_id=org.id, name=made.purpose, required=skills, preferred=[],
+                          now=now, request_id=made.id)
+    request.session["flash"] = N_("Your request is ready. Send the link or show the QR code.")
+    return RedirectResponse(f"/orgs/{org.id}/requests/{made.id}", status_code=303)
+
+
+def _answer_view(answer: inbox.Answer, role: roles.Role | None, language: str,
+                 trusted: report.TrustLookup) -> dict[str, Any]:
+    """What the page shows of one answer: the latest report of each presentation in it (in the
+    words of ``openler.verifier.report``), and the match explanation."""
+    reports = []
+    presentations = answer.report.get("presentations", []) if answer.checkable else []
+    tokens = [item for values in (answer.vp_token or {}).values()
+              for item in (values if isinstance(values, list) else [values])]
+    for n, item in enumerate(presentations):
+        result = item.get("result") if isinstance(item, dict) else None
+        if isinstance(result, dict):
+            document = tokens[n] if n < len(tokens) else None
+            reports.append(report.build(report.result_from_dict(result), document=document,
+                                        trust=trusted))
+    explanation = matching.explain(role.requirements, inbox.evidence_of(answer)) \
+        if role else None
+    return {"answer": answer, "reports": reports, "explanation": explanation,
+            "language": language}
+
+
+@router.get("/requests/{request_id}")
+def request_page(request: Request, org_id: str, request_id: str, db: DbSession,
+                 user: SignedIn, now: Now, config: Config) -> Response:
+    """The link and QR code while open, the expiry, and the answers with their checks."""
+    org = _member(db, user, org_id)
+    try:
+        made = verifier_requests.get_request(db, request_id=request_id, org_id=org.id)
+    except verifier_requests.RequestUnavailable:
+        raise HTTPException(404) from None
+    link = verifier_requests.wallet_link(_base_url(config), made.id)
+    state = made.status(now)
+    role = roles.role_for_request(db, org_id=org.id, request_id=made.id)
+    answers = inbox.answers_of(db, org_id=org.id, request_id=made.id)
+    language = language_of(request)
+    return _page(request, "requests_show.html", org, {
+        "made": made, "state": state, "link": link, "role": role,
+        "wallet_path": "/wallet/requests/new?" + urlsplit(link).query,
+        "qr": qr_svg(link, title=gettext("QR code of the request link"))
+        if state == "open" else "",
+        "answers": [_answer_view(a, role, language, trust.lookup_for(db, org_id=org.id))
+                    for a in answers]})
+
+
+@router.post("/requests/{request_id}/answers/{answer_id}/check")
+def check_answer(request: Request, org_id: str, request_id: str, answer_id: str,
+                 form: CheckedForm, db: DbSession, user: SignedIn, now: Now,
+                 config: Config) -> Response:
+    """Check a kept answer again now (status lists read afresh)."""
+    org = _member(db, user, org_id)
+    try:
+        answer = inbox.get_answer(db, org_id=org.id, response_id=answer_id)
+        if answer.request_id != request_id:
+            raise inbox.ResponseNotFound(answer_id)
+        inbox.check_again(db, org_id=org.id, response_id=answer.id, base_url=_base_url(config),
+                          issuer=config, now=now, fetcher=outbound_fetcher(request),
+                          allow_private=bool(request.app.state.settings.fetch_allow_private),
+                          language=language_of(request))
+    except (inbox.ResponseNotFound, inbox.NotCheckable):
+        raise HTTPException(404) from None
+    request.session["flash"] = N_("Checked again just now.")
+    back = form.get("back", "")
+    target = back if back.startswith(f"/orgs/{org.id}/") and "//" not in back \
+        else f"/orgs/{org.id}/requests/{request_id}"
+    return RedirectResponse(f"{target}#answer-{answer.id}", status_code=303)
+
+
+# ---- inbox ------------------------------------------------------------------------------
+
+@router.get("/inbox")
+def inbox_page(request: Request, org_id: str, db: DbSession, user: SignedIn,
+               now: Now) -> Response:
+    """Answers to the organization's requests, and live shares addressed to it."""
+    org = _member(db, user, org_id)
+    return _page(request, "inbox.html", org, {
+        "answers": inbox.answers_of(db, org_id=org.id),
+        "shares": org_shares.inbox(db, org_id=org.id, now=now)})
+
+
+@router.get("/inbox/shares/{share_id}")
+def inbox_share(request: Request, org_id: str, share_id: str, db: DbSession, user: SignedIn,
+                now: Now, config: WalletSettings) -> Response:
+    """Open a share addressed to the organization: a fresh check; the learner sees it."""
+    org = _member(db, user, org_id)
+    try:
+        view = org_shares.open_for_org(db, config=config, sealer=org_sealer(request),
+                                       org_id=org.id, share_id=share_id, now=now,
+                                       language=language_of(request))
+    except WalletNotFound:
+        raise HTTPException(404) from None
+    all_roles = roles.roles_of(db, org_id=org.id)
+    chosen = next((r for r in all_roles if r.id == request.query_params.get("role")), None)
+    evidence = [matching.Evidence(r.summary.achievement_name, tuple(r.summary.skills),
+                                  matching.standing(r.report.outcome, r.self_reported))
+                for r in view.records]
+    return _page(request, "inbox_share.html", org, {
+        "view": view, "share_id": share_id, "roles": all_roles, "role": chosen,
+        "language": language_of(request),
+        "explanation": matching.explain(chosen.requirements, evidence) if chosen else None})
+
+
+# ---- roles ------------------------------------------------------------------------------
+
+def _roles_page(request: Request, db: DbSession, org: Organization, values: dict[str, Any],
+                errors: dict[str, str], status_code: int = 200) -> Response:
+    catalog = roles.catalog_skills(db)
+    return _page(request, "roles.html", org, {
+        "roles": roles.roles_of(db, org_id=org.id), "values": values, "errors": errors,
+        "catalog": [(matching.skill_key(s), s) for s in catalog]}, status_code)
+
+
+@router.get("/roles")
+def role_list(request: Request, org_id: str, db: DbSession, user: SignedIn) -> Response:
+    """The organization's roles, and a form to describe one by its skills."""
+    org = _member(db, user, org_id)
+    return _roles_page(request, db, org, {"name": "", "required": [], "preferred": [],
+                                          "required_text": "", "preferred_text": ""}, {})
+
+
+@router.post("/roles")
+def create_role(request: Request, org_id: str, form: CheckedForm, db: DbSession,
+                user: SignedIn, now: Now) -> Response:
+    """Describe a role by required and preferred skills."""
+    org = _member(db, user, org_id)
+    values: dict[str, Any] = {"name": form.get("name", "")}
+    for part in ("required", "preferred"):
+        values[part] = [k[len(part) + 1:] for k, v in form.items()
+                        if k.startswith(part + "-") and v == "yes"]
+        values[part + "_text"] = form.get(part + "_text", "")[:2000]
+    required = roles.pick(db, keys=values["required"], free_text=values["required_text"])
+    preferred = roles.pick(db, keys=values["preferred"], free_text=values["preferred_text"])
+    try:
+        made = roles.create_role(db, org_id=org.id, name=values["name"], required=required,
+                                 preferred=preferred, now=now)
+    except verifier_requests.InvalidVerifierRequest as exc:
+        return _roles_page(request, db, org, values, _errors(exc.errors), FORM_ERROR_STATUS)
+    request.session["flash"] = N_("The role is saved.")
+    return RedirectResponse(f"/orgs/{org.id}/roles/{made.id}", status_code=303)
+
+
+@router.get("/roles/{role_id}")
+def role_page(request: Request, org_id: str, role_id: str, db: DbSession, user: SignedIn,
+              now: Now) -> Response:
+    """Every checked answer explained against the role, strongest first."""
+    org = _member(db, user, org_id)
+    try:
+        role = roles.get_role(db, org_id=org.id, role_id=role_id)
+    except roles.RoleNotFound:
+        raise HTTPException(404) from None
+    answers = [a for a in inbox.answers_of(db, org_id=org.id) if a.checkable]
+    ranked = matching.rank(role.requirements, [(a.id, inbox.evidence_of(a)) for a in answers])
+    by_id = {a.id: a for a in answers}
+    return _page(request, "roles_show.html", org, {
+        "role": role, "ranked": [(by_id[i], e) for i, e in ranked],
+        "shares": org_shares.inbox(db, org_id=org.id, now=now)})
