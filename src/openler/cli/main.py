@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from openler.cli import core_commands, issuer_commands, serve_commands, wallet_commands
+from openler.cli import (
+    core_commands,
+    issuer_commands,
+    serve_commands,
+    skills_commands,
+    wallet_commands,
+)
 
 app = typer.Typer(
     name="openler",
@@ -17,6 +23,7 @@ core_commands.register(app)
 serve_commands.register(app)
 issuer_commands.register(app)
 wallet_commands.register(app)
+skills_commands.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,13 +29,17 @@ _LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
 
 
 class RemoteResolvers:
-    """did:web resolvers shared across requests (each keeps its small TTL cache)."""
+    """did:web resolvers shared across requests.
+
+    They keep no cache of their own: how long a DID document may be reused is what its
+    server's HTTP cache headers say, and the fetcher (``SafeHttpFetcher``) applies them.
+    """
 
     def __init__(self, fetcher: Fetcher, *, allow_private: bool) -> None:
         self.fetcher = fetcher
         self.allow_private = allow_private
-        self._https = DidResolver(fetcher=fetcher)
-        self._http = DidResolver(fetcher=fetcher, web_scheme="http")
+        self._https = DidResolver(fetcher=fetcher, cache_ttl=0)
+        self._http = DidResolver(fetcher=fetcher, web_scheme="http", cache_ttl=0)
 
     def for_did(self, did: str) -> DidResolver:
         """http only for loopback hosts when private addresses are allowed (tests, dev)."""

@@ -19,6 +19,7 @@ from openler.web import api_docs, errors
 from openler.web.api import router as vc_api_router
 from openler.web.headers import SecurityHeadersMiddleware
 from openler.web.i18n import LanguageMiddleware
+from openler.web.request_guard import ControlCharacterGuard
 from openler.web.routers import (
     account,
     auth,
@@ -27,6 +28,7 @@ from openler.web.routers import (
     home,
     oid4vci,
     orgs,
+    verifier_credit,
     verifier_inbox,
     verifier_pages,
     verifier_requests,
@@ -89,6 +91,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
     app.add_middleware(
         LanguageMiddleware, languages=settings.languages, default=settings.default_language
     )
+    app.add_middleware(ControlCharacterGuard)
     app.add_middleware(SecurityHeadersMiddleware)
 
     api_docs.install(app)
@@ -99,7 +102,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
              wallet_share_pages.router, wallet_import.router, wallet_self.router,
              wallet_skills.router,
              wallet_offers.router, wallet_requests.router, wallet_print.router,
-             wallet_backup.router, verifier_pages.router, verifier_inbox.router)
+             wallet_backup.router, verifier_pages.router, verifier_inbox.router,
+             verifier_credit.router)
     for router in pages:
         app.include_router(router, include_in_schema=False)
     app.include_router(vc_api_router)

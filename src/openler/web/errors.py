@@ -10,6 +10,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -148,6 +149,14 @@ def install(app: FastAPI) -> None:
         from urllib.parse import quote
 
         return RedirectResponse(f"/sign-in?next={quote(exc.next_path, safe='')}", status_code=303)
+
+    @app.exception_handler(DataError)
+    async def data_error(request: Request, exc: DataError) -> Response:
+        # A value the database cannot store or compare (a NUL in text on PostgreSQL, a
+        # number out of range): the transaction is rolled back, so nothing changed.
+        log.info("input refused by the database on %s %s: %s", request.method,
+                 request.url.path, exc.orig)
+        return error_page(request, 400)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

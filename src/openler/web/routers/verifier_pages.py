@@ -1,10 +1,15 @@
 """Verifier pages of an organization: verify anything, and (included) the trust registry.
 
-``/orgs/{org_id}/verify`` takes pasted text, a file, or an OpenLER share link
+``/orgs/{org_id}/verify`` takes pasted text, a file, a photo or screenshot of a
+QR code (decoded offline by ``openler.verifier.qr_image``; PNG or JPEG up to
+5 MB; it may hold a share link, a credential, or a wallet link that we explain
+instead of checking), or an OpenLER share link
 (``/s/<token>`` here or on another instance; another instance's
 ``presentation.json`` is fetched through the app's SSRF-guarded fetcher, which
-caches by the answer's Cache-Control) and shows the plain-language report
-(``templates/verifier/_report.html``). Nothing is kept. Status lists and did:web
+caches by the answer's HTTP cache headers, RFC 9111) and shows the plain-language
+report (``templates/verifier/_report.html``), with, in its technical details, whether
+each document fetched from another host came from that cache and how old it was.
+Nothing is kept. Status lists and did:web
 documents of other hosts go through the same fetcher (``wallet.verification.context``).
 The trust pages (``verifier_trust_pages``) are included in this router. Owners and
 verifier staff only: 404 outside the organization, 403 for other roles. Every bad
@@ -30,9 +35,10 @@ from openler.core.verify import VerificationResult, verify_any
 from openler.core.verify.checks import as_list
 from openler.core.verify.credential import parse_input
 from openler.core.verify.vc_jose import decode_vc_jwt, looks_like_jws, verify_vc_jwt
+from openler.net.http_cache import CacheInfo
 from openler.storage.tables import Organization
+from openler.verifier import qr_image, trust
 from openler.verifier import report as reports
-from openler.verifier import trust
 from openler.wallet import sharing, verification
 from openler.wallet.sharing import ShareRefused
 from openler.web.api.deps import Config, language_of, outbound_fetcher
@@ -66,17 +72,39 @@ VERIFY_PROBLEMS = {
     "cannot_verify": N_("This could not be checked at all. Ask for the file in another "
                         "format."),
 }
+QR_PROBLEMS = {
+    "too_big": N_("This image is larger than 5 MB. A photo or screenshot of a QR code is much "
+                  "smaller: crop it or take a smaller photo."),
+    "unreadable": N_("We cannot open this image. Choose a PNG or JPEG photo or screenshot of "
+                     "the QR code."),
+    "none": N_("We found no QR code in this image. Take a sharper photo with the whole code "
+               "in view, or a screenshot."),
+    "several": N_("This image has more than one QR code. Crop it so that only the code to "
+                  "check is in view."),
+    "offer": N_("This QR code is a credential offer meant for a digital wallet app: the "
+                "person scans it with their wallet to receive the credential. It cannot be "
+                "checked here. Ask the person for a share link or the file instead."),
+    "request": N_("This QR code is a request meant for a digital wallet app: a wallet scans "
+                  "it to send records to whoever made the request. It cannot be checked "
+                  "here. Ask the person for a share link or the file instead."),
+    "web_link": N_("This QR code holds a web address that is not an OpenLER share link: "
+                   "%(text)s"),
+    "other": N_("This QR code holds something that is not a credential, a presentation or a "
+                "share link: %(text)s"),
+}
+QR_ECHO = 200
 # ---- verify ---------------------------------------------------------------------------------
 
 def _verify_page(request: Request, org: Organization, *, values: dict[str, str] | None = None,
                  errors: dict[str, str] | None = None, report: reports.Report | None = None,
-                 source: str = "", status_code: int = 200) -> Response:
+                 source: str = "", fetched: list[CacheInfo] | None = None,
+                 status_code: int = 200) -> Response:
     values = values or {}
     if len(values.get("text", "")) > ECHO_LIMIT:
         values = {**values, "text": ""}
     return page(request, "verifier/verify.html", {
         "org": org, "values": values, "errors": errors or {}, "report": report,
-        "source": source}, status_code)
+        "source": source, "fetched": fetched or []}, status_code)
 
 
 @pages.get("/verify")
@@ -86,10 +114,48 @@ def verify_page(request: Request, org_id: str, db: DbSession, user: CurrentUser)
 
 
 class _Refused(Exception):
-    def __init__(self, code: str, field: str) -> None:
+    def __init__(self, code: str, field: str, message: str | None = None) -> None:
         super().__init__(code)
         self.code = code
         self.field = field
+        self.message = message
+
+    def text(self) -> str:
+        return self.message or gettext(VERIFY_PROBLEMS[self.code])
+
+
+def _qr_refused(code: str, shown: str = "") -> _Refused:
+    if len(shown) > QR_ECHO:
+        shown = shown[:QR_ECHO] + "…"
+    return _Refused(code, "qr", gettext(QR_PROBLEMS[code]) % {"text": shown})
+
+
+def _looks_like_credential(text: str) -> bool:
+    return text.startswith(("{", "[")) or looks_like_sd_jwt(text) or looks_like_jws(text)
+
+
+def _read_qr(data: bytes) -> qr_image.QrContent:
+    """What the QR code in an uploaded image holds (refused when it holds nothing we check)."""
+    if not data:
+        raise _qr_refused("unreadable")
+    try:
+        text = qr_image.decode_qr(data)
+    except qr_image.QrImageError as exc:
+        raise _qr_refused(exc.code) from None
+    stripped = text.strip().lstrip("\ufeff")
+    found = qr_image.classify(stripped, looks_like_credential=_looks_like_credential(stripped))
+    if found.kind == "wallet_link":
+        raise _qr_refused("offer" if "offer" in found.scheme else "request")
+    if found.kind == "share_link":
+        try:
+            _share_link(found.text)
+        except _Refused:
+            raise _qr_refused("web_link", found.text) from None
+    elif found.kind == "web_link":
+        raise _qr_refused("web_link", found.text)
+    elif found.kind == "other":
+        raise _qr_refused("other", found.text)
+    return found
 
 
 def _share_link(link: str) -> tuple[str, str]:
@@ -141,10 +207,25 @@ def _first_proof(document: Any) -> dict[str, Any]:
 
 def _run(db: DbSession, request: Request, config: Any, now: Any, value: Any, *,
          challenge: str | None, domain: str | None,
-         stored_share: bool) -> tuple[VerificationResult, Any]:
+         stored_share: bool) -> tuple[VerificationResult, Any, list[CacheInfo]]:
+    """Verify in this worker thread, noting each outside fetch (cache or network)."""
+    fetcher = outbound_fetcher(request)
+    recording = getattr(fetcher, "recording", None)
+    if recording is None:  # a fetcher without a cache (tests' fakes) tells nothing
+        return (*_check(db, request, config, now, value, challenge=challenge, domain=domain,
+                        stored_share=stored_share, fetcher=fetcher), [])
+    with recording() as log:
+        result, document = _check(db, request, config, now, value, challenge=challenge,
+                                  domain=domain, stored_share=stored_share, fetcher=fetcher)
+    return result, document, list(log)
+
+
+def _check(db: DbSession, request: Request, config: Any, now: Any, value: Any, *,
+           challenge: str | None, domain: str | None, stored_share: bool,
+           fetcher: Any) -> tuple[VerificationResult, Any]:
     settings = request.app.state.settings
     ctx = verification.context(db, config=config, now=now, language=language_of(request),
-                               fetcher=outbound_fetcher(request),
+                               fetcher=fetcher,
                                allow_private=bool(settings.fetch_allow_private))
     ctx = replace(ctx, challenge=challenge or None, domain=domain or None,
                   audience=domain or None)
@@ -175,7 +256,7 @@ async def verify_submit(request: Request, org_id: str, db: DbSession, user: Curr
     await checked_form(request)
     values = {k: form.get(k) if isinstance(form.get(k), str) else ""
               for k in ("text", "link", "challenge", "domain")}
-    upload = form.get("file")
+    upload, picture = form.get("file"), form.get("qr")
     challenge, domain = values["challenge"].strip(), values["domain"].strip()
     try:
         stored_share = False
@@ -186,6 +267,20 @@ async def verify_submit(request: Request, org_id: str, db: DbSession, user: Curr
                 raise _Refused("empty", field)
             if len(content) > MAX_UPLOAD:
                 raise _Refused("too_big", field)
+        elif isinstance(picture, UploadFile) and picture.filename:
+            image = await picture.read(qr_image.MAX_QR_BYTES + 1)
+            found = await run_in_threadpool(_read_qr, image)
+            field, source, content = "qr", picture.filename, found.text
+            if found.kind == "share_link":
+                source = found.text
+                try:
+                    content, bound = await run_in_threadpool(_fetch_link, request, db, config,
+                                                             now, found.text)
+                except _Refused as exc:
+                    raise _Refused(exc.code, "qr") from None
+                challenge = challenge or str(_first_proof(content).get("challenge") or "")
+                domain = domain or bound
+                stored_share = True
         elif values["text"].strip():
             field, source, content = "text", "", values["text"]
             if len(content) > MAX_UPLOAD:
@@ -200,7 +295,7 @@ async def verify_submit(request: Request, org_id: str, db: DbSession, user: Curr
         else:
             raise _Refused("empty", "text")
         try:
-            result, document = await run_in_threadpool(
+            result, document, fetched = await run_in_threadpool(
                 _run, db, request, config, now, content, challenge=challenge, domain=domain,
                 stored_share=stored_share)
         except VerificationInputError as exc:
@@ -210,11 +305,11 @@ async def verify_submit(request: Request, org_id: str, db: DbSession, user: Curr
             raise _Refused("cannot_verify", field) from None
     except _Refused as exc:
         return _verify_page(request, org, values=values,
-                            errors={exc.field: gettext(VERIFY_PROBLEMS[exc.code])},
-                            status_code=FORM_ERROR_STATUS)
+                            errors={exc.field: exc.text()}, status_code=FORM_ERROR_STATUS)
     built = reports.build(result, document=document,
                           trust=trust.lookup_for(db, org_id=org.id))
-    return _verify_page(request, org, values=values, report=built, source=source)
+    return _verify_page(request, org, values=values, report=built, source=source,
+                        fetched=fetched)
 
 
 router = APIRouter()  # what the app registers: the verify pages and the trust pages
