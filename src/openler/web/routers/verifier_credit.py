@@ -25,14 +25,13 @@ from starlette.responses import RedirectResponse, Response
 from openler.accounts.errors import NotAllowed
 from openler.accounts.models import OrganizationKind
 from openler.core.errors import CoreError, VerificationInputError
-from openler.core.sdjwt import looks_like_sd_jwt
 from openler.core.verify import VerificationResult, verify_any
 from openler.core.verify.checks import as_list
-from openler.core.verify.credential import parse_input, verify_credential
-from openler.core.verify.vc_jose import decode_vc_jwt, looks_like_jws, verify_vc_jwt
+from openler.core.verify.credential import verify_credential
 from openler.storage.tables import Organization
 from openler.verifier import credit, credit_records, inbox, matching, roles, trust
 from openler.verifier import report as reports
+from openler.verifier.inputs import verify_with_document
 from openler.wallet import org_shares, verification
 from openler.wallet.errors import WalletNotFound
 from openler.web.api.deps import Config, language_of, outbound_fetcher
@@ -203,17 +202,7 @@ def _context(db: DbSession, request: Request, config: Any, now: Any) -> Any:
 
 
 def _verify(ctx: Any, value: Any) -> tuple[VerificationResult, Any]:
-    if isinstance(value, str | bytes):
-        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-        text = text.strip().lstrip("\ufeff")
-        if not looks_like_sd_jwt(text) and looks_like_jws(text):
-            try:
-                payload: Any = decode_vc_jwt(text)[1]
-            except CoreError:
-                payload = None
-            return verify_vc_jwt(text, ctx), payload
-    document = parse_input(value)
-    return verify_any(document, ctx=ctx), document
+    return verify_with_document(value, ctx)
 
 
 def _member_check(ctx: Any) -> credit_records.Verify:

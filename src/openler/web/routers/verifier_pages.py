@@ -31,14 +31,14 @@ from starlette.responses import Response
 
 from openler.core.errors import CoreError, VerificationInputError
 from openler.core.sdjwt import looks_like_sd_jwt
-from openler.core.verify import VerificationResult, verify_any
+from openler.core.verify import VerificationResult
 from openler.core.verify.checks import as_list
-from openler.core.verify.credential import parse_input
-from openler.core.verify.vc_jose import decode_vc_jwt, looks_like_jws, verify_vc_jwt
+from openler.core.verify.vc_jose import looks_like_jws
 from openler.net.http_cache import CacheInfo
 from openler.storage.tables import Organization
 from openler.verifier import qr_image, trust
 from openler.verifier import report as reports
+from openler.verifier.inputs import verify_with_document
 from openler.wallet import sharing, verification
 from openler.wallet.sharing import ShareRefused
 from openler.web.api.deps import Config, language_of, outbound_fetcher
@@ -231,17 +231,7 @@ def _check(db: DbSession, request: Request, config: Any, now: Any, value: Any, *
                   audience=domain or None)
     if stored_share:
         ctx.kb_max_age_seconds = None  # a share is opened days after it was signed
-    if isinstance(value, str | bytes):
-        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-        text = text.strip().lstrip("\ufeff")
-        if not looks_like_sd_jwt(text) and looks_like_jws(text):
-            try:
-                payload: Any = decode_vc_jwt(text)[1]
-            except CoreError:
-                payload = None
-            return verify_vc_jwt(text, ctx), payload
-    document = parse_input(value)
-    return verify_any(document, ctx=ctx), document
+    return verify_with_document(value, ctx)
 
 
 @pages.post("/verify")
