@@ -9,6 +9,7 @@ from openler.cli import (
     issuer_commands,
     serve_commands,
     skills_commands,
+    skills_frameworks_commands,
     wallet_commands,
 )
 
@@ -24,6 +25,7 @@ serve_commands.register(app)
 issuer_commands.register(app)
 wallet_commands.register(app)
 skills_commands.register(app)
+skills_frameworks_commands.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,6 +28,7 @@ from openler.web.routers import (
     home,
     oid4vci,
     orgs,
+    skills_frameworks,
     verifier_credit,
     verifier_inbox,
     verifier_pages,
@@ -103,7 +104,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
              wallet_skills.router,
              wallet_offers.router, wallet_requests.router, wallet_print.router,
              wallet_backup.router, verifier_pages.router, verifier_inbox.router,
-             verifier_credit.router)
+             verifier_credit.router, skills_frameworks.router)
     for router in pages:
         app.include_router(router, include_in_schema=False)
     app.include_router(vc_api_router)

@@ -368,3 +368,22 @@ def test_an_unverified_cached_list_is_verified_before_a_verifying_caller_trusts_
                              verify_list_credential=lambda doc: False)
     assert refused.code == "status.list_unverified"
     assert publisher.fetches == [REVOCATION_URL, REVOCATION_URL]
+
+
+def test_a_list_signed_a_moment_after_the_verifiers_now_is_still_valid() -> None:
+    """Lists are re-signed on request: a few seconds of clock difference are tolerated."""
+    publisher = Publisher()
+    doc = publisher.document(REVOCATION_URL)
+    doc["validFrom"] = "2024-05-01T12:00:30Z"
+    doc["validUntil"] = "2024-05-02T00:00:00Z"
+    publisher.overrides[REVOCATION_URL] = doc
+    credential = credential_with(status_entry(REVOCATION_URL, 1, "revocation"))
+
+    def at(moment: datetime) -> str:
+        found = check_status(credential, fetch_status_list=publisher.fetch, now=moment)[0]
+        return found.state if found.state == "ok" else found.code
+
+    assert at(datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)) == "ok"  # 30 s behind
+    assert at(datetime(2024, 5, 1, 11, 58, 0, tzinfo=UTC)) == "status.list_expired"
+    assert at(datetime(2024, 5, 2, 0, 0, 30, tzinfo=UTC)) == "ok"  # 30 s past the end
+    assert at(datetime(2024, 5, 2, 0, 2, 0, tzinfo=UTC)) == "status.list_expired"

@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from openler.core.errors import StatusListError
@@ -115,6 +115,9 @@ class _CouldNotCheck(Exception):
         self.code = code
         self.message = message
 
+
+
+LIST_CLOCK_SKEW = timedelta(seconds=60)  # tolerated clock difference with the issuer
 
 def _subject(credential: dict[str, Any]) -> dict[str, Any]:
     subject = credential.get("credentialSubject")
@@ -285,7 +288,11 @@ def _check_list(document: dict[str, Any], purpose: str, now: datetime | None) ->
         if not is_date_time_stamp(value):
             raise _CouldNotCheck("status.list_malformed", "The status list has an invalid date.")
         moment = parse_date_time(value)
-        if (too_early and now < moment) or (not too_early and now > moment):
+        # Lists are re-signed on request: a verifier whose clock (or whose "now", taken a
+        # moment before the fetch) is a little behind the issuer's must not call a fresh
+        # list "not yet valid". The same tolerance as for SD-JWT times.
+        if (too_early and now + LIST_CLOCK_SKEW < moment) or (
+                not too_early and now - LIST_CLOCK_SKEW > moment):
             raise _CouldNotCheck(
                 "status.list_expired", "The issuer's status list is not currently valid."
             )

@@ -22,6 +22,7 @@ from openler.issuer.awards_input import EvidenceInput, ResultInput
 from openler.issuer.catalog_input import FRAMEWORKS, CatalogInputError
 from openler.issuer.errors import IssuerNotFound
 from openler.storage.tables import Achievement, Organization, User
+from openler.web import skill_suggestions as skill_pages
 from openler.web.api.deps import Config
 from openler.web.deps import AppSettings, CurrentUser, DbSession, Now
 from openler.web.errors import FORM_ERROR_STATUS
@@ -103,7 +104,8 @@ def _values_of(row: Achievement) -> dict[str, str]:
 
 def _form_page(request: Request, db: DbSession, org: Organization, *,
                row: Achievement | None, values: dict[str, str],
-               errors: dict[str, str] | None = None) -> Response:
+               errors: dict[str, str] | None = None,
+               skills: skill_pages.Panel | None = None) -> Response:
     others = [a for a in catalog.list_achievements(db, org_id=org.id)
               if (row is None or a.id != row.id)
               and (a.retired_at is None or a.id == values.get("parent_id"))]
@@ -117,7 +119,23 @@ def _form_page(request: Request, db: DbSession, org: Organization, *,
         achievement_types=forms.choices(ACHIEVEMENT_TYPES),
         result_types=forms.choices(RESULT_TYPES),
         target_types=ALIGNMENT_TARGET_TYPES, frameworks=FRAMEWORKS, parents=others,
-        has_uploaded_image=bool(row and row.image and row.image.startswith("data:")))
+        has_uploaded_image=bool(row and row.image and row.image.startswith("data:")),
+        skills=skills or skill_pages.Panel())
+
+
+def _skills_step(request: Request, db: DbSession, org: Organization, form: CheckedForm, *,
+                 row: Achievement | None, user: User, now: Now) -> Response:
+    """Suggest skills, add one to the alignment rows or reject one; nothing else is saved."""
+    values = dict(form)
+    item_id = row.id if row is not None else None
+    notice = skill_pages.add_alignment(request, values) if values.get(skill_pages.ADD) else ""
+    if values.get(skill_pages.REJECT):
+        notice = skill_pages.reject(request, db, values, org_id=org.id, context="achievement",
+                                    item_id=item_id, user_id=user.id, now=now)
+    panel = skill_pages.panel(request, db, values, text=skill_pages.achievement_text(values),
+                              org_id=org.id, item_id=item_id, notice=notice,
+                              exclude=skill_pages.aligned_urls(values))
+    return _form_page(request, db, org, row=row, values=values, skills=panel)
 
 
 @router.get("/catalog/new")
@@ -137,6 +155,8 @@ def create_achievement(request: Request, org_id: str, form: CheckedForm, db: DbS
                        files: dict[str, forms.Upload] = Depends(_files)) -> Response:
     """Add the achievement (version 1) or show the form again with its problems."""
     org = _staff(db, user, org_id)
+    if skill_pages.wants(form):
+        return _skills_step(request, db, org, form, row=None, user=user, now=now)
     try:
         row = catalog.create_achievement(db, config=config, org_id=org_id, now=now,
                                          data=forms.achievement_input(form, files))
@@ -175,6 +195,8 @@ def update_achievement(request: Request, org_id: str, achievement_id: str, form:
     """Save the change (a new version when the current one was awarded)."""
     org = _staff(db, user, org_id)
     row = catalog.get_achievement(db, org_id=org_id, achievement_id=achievement_id)
+    if skill_pages.wants(form):
+        return _skills_step(request, db, org, form, row=row, user=user, now=now)
     data = forms.achievement_input(form, files, current_image=row.image)
     try:
         catalog.update_achievement(db, config=config, org_id=org_id,

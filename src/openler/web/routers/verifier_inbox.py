@@ -30,6 +30,8 @@ from openler.verifier import requests as verifier_requests
 from openler.verifier.dcql import MAX_QUERIES
 from openler.wallet import org_shares
 from openler.wallet.errors import WalletNotFound
+from openler.wallet.models import Skill as AlignedSkill
+from openler.web import skill_suggestions as skill_pages
 from openler.web.api.deps import Config, language_of, outbound_fetcher
 from openler.web.deps import CurrentUser as SignedIn
 from openler.web.deps import DbSession, Now
@@ -301,11 +303,52 @@ def inbox_share(request: Request, org_id: str, share_id: str, db: DbSession, use
 # ---- roles ------------------------------------------------------------------------------
 
 def _roles_page(request: Request, db: DbSession, org: Organization, values: dict[str, Any],
-                errors: dict[str, str], status_code: int = 200) -> Response:
+                errors: dict[str, str], status_code: int = 200,
+                skills: skill_pages.Panel | None = None) -> Response:
     catalog = roles.catalog_skills(db)
+    added = {part: skill_pages.role_skills(request, skill_pages.role_added(values, part))
+             for part in ("required", "preferred")} \
+        if values.get("esco_required") or values.get("esco_preferred") else {}
     return _page(request, "roles.html", org, {
         "roles": roles.roles_of(db, org_id=org.id), "values": values, "errors": errors,
-        "catalog": [(matching.skill_key(s), s) for s in catalog]}, status_code)
+        "catalog": [(matching.skill_key(s), s) for s in catalog],
+        "skills": skills or skill_pages.Panel(), "added": added}, status_code)
+
+
+def _role_values(form: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {"name": form.get("name", "")}
+    for part in ("required", "preferred"):
+        values[part] = [k[len(part) + 1:] for k, v in form.items()
+                        if k.startswith(part + "-") and v == "yes"]
+        values[part + "_text"] = form.get(part + "_text", "")[:2000]
+        values["esco_" + part] = " ".join(skill_pages.role_added(form, part))
+    values["job_description"] = form.get("job_description", "")[:20_000]
+    return values
+
+
+def _role_skills_step(request: Request, db: DbSession, org: Organization,
+                      form: dict[str, str], *, user: User, now: datetime) -> Response:
+    """Suggest skills from a pasted job description, add one as required or preferred, or
+    reject one (remembered for the organization); the role is not saved yet."""
+    values = _role_values(form)
+    added, notice = skill_pages.role_change(request, form)
+    for part in ("required", "preferred"):
+        values["esco_" + part] = " ".join(added[part])
+    if form.get(skill_pages.REJECT):
+        notice = skill_pages.reject(request, db, form, org_id=org.id, context="role",
+                                    item_id=None, user_id=user.id, now=now)
+    panel = skill_pages.panel(request, db, form, text=values["job_description"],
+                              org_id=org.id, context="role", notice=notice,
+                              exclude=set(added["required"]) | set(added["preferred"]))
+    return _roles_page(request, db, org, values, {}, skills=panel)
+
+
+def _with_suggested(request: Request, picked: list[Any], uris: list[str]) -> list[Any]:
+    """The picked skills plus the suggested ESCO skills the employer added."""
+    have = {s.url for s in picked if s.url}
+    extra = [AlignedSkill(name=s.label, framework=s.framework, url=s.uri or "")
+             for s in skill_pages.role_skills(request, uris) if s.uri not in have]
+    return [*picked, *extra][:matching.MAX_SKILLS]
 
 
 @router.get("/roles")
@@ -313,7 +356,8 @@ def role_list(request: Request, org_id: str, db: DbSession, user: SignedIn) -> R
     """The organization's roles, and a form to describe one by its skills."""
     org = _member(db, user, org_id)
     return _roles_page(request, db, org, {"name": "", "required": [], "preferred": [],
-                                          "required_text": "", "preferred_text": ""}, {})
+                                          "required_text": "", "preferred_text": "",
+                                          "job_description": ""}, {})
 
 
 @router.post("/roles")
@@ -321,13 +365,15 @@ def create_role(request: Request, org_id: str, form: CheckedForm, db: DbSession,
                 user: SignedIn, now: Now) -> Response:
     """Describe a role by required and preferred skills."""
     org = _member(db, user, org_id)
-    values: dict[str, Any] = {"name": form.get("name", "")}
-    for part in ("required", "preferred"):
-        values[part] = [k[len(part) + 1:] for k, v in form.items()
-                        if k.startswith(part + "-") and v == "yes"]
-        values[part + "_text"] = form.get(part + "_text", "")[:2000]
-    required = roles.pick(db, keys=values["required"], free_text=values["required_text"])
-    preferred = roles.pick(db, keys=values["preferred"], free_text=values["preferred_text"])
+    if skill_pages.wants(form):
+        return _role_skills_step(request, db, org, form, user=user, now=now)
+    values = _role_values(form)
+    required = _with_suggested(request, roles.pick(
+        db, keys=values["required"], free_text=values["required_text"]),
+        skill_pages.role_added(values, "required"))
+    preferred = _with_suggested(request, roles.pick(
+        db, keys=values["preferred"], free_text=values["preferred_text"]),
+        skill_pages.role_added(values, "preferred"))
     try:
         made = roles.create_role(db, org_id=org.id, name=values["name"], required=required,
                                  preferred=preferred, now=now)

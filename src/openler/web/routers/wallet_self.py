@@ -28,6 +28,7 @@ from openler.wallet.self_reported_input import (
     SelfReportedInput,
 )
 from openler.wallet.summary import document_of
+from openler.web import skill_suggestions as skill_pages
 from openler.web.api.deps import language_of as _language
 from openler.web.deps import CurrentUser, DbSession, Now
 from openler.web.errors import FORM_ERROR_STATUS
@@ -97,13 +98,31 @@ def _messages(exc: InvalidSelfReport) -> dict[str, str]:
 
 def _form_page(request: Request, db: DbSession, *, values: SelfReportedInput,
                errors: dict[str, str], record: Any = None,
-               status_code: int = 200) -> Response:
+               status_code: int = 200, skills: skill_pages.Panel | None = None) -> Response:
     existing = self_reported_evidence.evidence_files(record.credential) if record is not None else []
     return _private(render(request, "wallet/self_form.html", {
         "values": values, "errors": errors, "record": record, "nav": "wallet",
         "kinds": [(value, gettext(label)) for value, label in KIND_LABELS],
         "known_skills": self_reported.known_skills(db), "existing": existing,
-        "slots": SLOTS, "max_files": MAX_FILES}, status_code=status_code))
+        "slots": SLOTS, "max_files": MAX_FILES,
+        "skills": skills or skill_pages.Panel(remembers=False)}, status_code=status_code))
+
+
+def _skills_step(request: Request, db: DbSession, form: dict[str, str],
+                 files: list[EvidenceFile], record: Any = None,
+                 keep: tuple[int, ...] = ()) -> Response:
+    """Suggest skills from what the learner wrote, or add one to the entry's skills; nothing
+    is stored, and no organization remembers anything."""
+    values = dict(form)
+    notice = ""
+    if values.get(skill_pages.ADD):
+        values["skills"], notice = skill_pages.add_to_skills(request, values,
+                                                             values.get("skills", ""))
+    text = "\n".join((values.get("title", ""), values.get("description", "")))
+    panel = skill_pages.panel(request, db, values, text=text, org_id=None, notice=notice,
+                              exclude=set())
+    return _form_page(request, db, values=_input(values, files, keep), errors={},
+                      record=record, skills=panel)
 
 
 @router.get("/wallet/self-reported/new")
@@ -117,6 +136,8 @@ def add(request: Request, form: CheckedForm, db: DbSession, user: CurrentUser, n
         config: WalletSettings,
         files: list[EvidenceFile] = Depends(_uploads)) -> Response:
     """Sign the entry with the learner's own key and keep it; or show what to fix."""
+    if skill_pages.wants(form):
+        return _skills_step(request, db, form, files)
     data = _input(form, files)
     try:
         record = self_reported.add(db, config=config, user_id=user.id, data=data,
@@ -154,6 +175,8 @@ def edit(request: Request, record_id: str, form: CheckedForm, db: DbSession,
     record = _own(db, config, user.id, record_id, now)
     keep = tuple(e.n for e in self_reported_evidence.evidence_files(record.credential)
                  if form.get(f"keep-{e.n}") == "yes")
+    if skill_pages.wants(form):
+        return _skills_step(request, db, form, files, record, keep)
     data = _input(form, files, keep)
     try:
         self_reported.edit(db, config=config, user_id=user.id, record_id=record.id, data=data,
