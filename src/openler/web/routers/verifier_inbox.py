@@ -20,9 +20,6 @@ from fastapi import APIRouter, Request
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from openler.accounts import service as accounts
-from openler.accounts.errors import NotAllowed
-from openler.accounts.models import Role as MemberRole
 from openler.issuer.delivery.qr import qr_svg
 from openler.storage.tables import Organization, User
 from openler.verifier import asking, inbox, matching, report, roles, trust
@@ -38,13 +35,13 @@ from openler.web.deps import DbSession, Now
 from openler.web.errors import FORM_ERROR_STATUS
 from openler.web.i18n import N_, gettext
 from openler.web.private import private
+from openler.web.routers.verifier_trust_pages import member
 from openler.web.routers.wallet import WalletSettings
 from openler.web.routers.wallet_shares import org_sealer
 from openler.web.security import CheckedForm
 from openler.web.templating import render
 
 router = APIRouter(prefix="/orgs/{org_id}")
-ROLES = (MemberRole.OWNER, MemberRole.VERIFIER_STAFF)
 MAX_ASKED = MAX_QUERIES  # one DCQL credential query per skill
 TYPE_LABELS = (("achievement", N_("An achievement or badge (Open Badges 3.0)")),
                ("clr", N_("A learner record with several achievements (CLR 2.0)")),
@@ -75,14 +72,6 @@ REFUSED_REASONS = {
     "vp_token_missing": N_("The answer was empty."),
     "vp_token_malformed": N_("The answer could not be read."),
 }
-
-
-def _member(db: DbSession, user: User, org_id: str) -> Organization:
-    """The organization, for its owners and verifier staff (404 outside it, 403 otherwise)."""
-    mine = accounts.membership(db, user=user, org_id=org_id)
-    if mine.role not in ROLES:
-        raise NotAllowed("verifier")
-    return mine.organization
 
 
 def _formatters(request: Request) -> dict[str, Callable[[datetime | None], str]]:
@@ -132,7 +121,7 @@ def _new_request_page(request: Request, db: DbSession, org: Organization, values
 def request_list(request: Request, org_id: str, db: DbSession, user: SignedIn,
                  now: Now) -> Response:
     """The organization's presentation requests, newest first."""
-    org = _member(db, user, org_id)
+    org = member(db, user, org_id)
     made = verifier_requests.requests_of(db, org_id=org.id)
     counts: dict[str, int] = {}
     for answer in inbox.answers_of(db, org_id=org.id):
@@ -145,7 +134,7 @@ def request_list(request: Request, org_id: str, db: DbSession, user: SignedIn,
 def new_request_page(request: Request, org_id: str, db: DbSession, user: SignedIn,
                      now: Now) -> Response:
     """Ask for records showing skills, or of a credential type, for a job, until a day."""
-    org = _member(db, user, org_id)
+    org = member(db, user, org_id)
     return _new_request_page(request, db, org, {
         "purpose": "", "skills": [], "free_text": "", "credential_type": "achievement",
         "until": (now + timedelta(days=6)).date().isoformat()}, {})
@@ -168,7 +157,7 @@ def _lifetime(until: str, now: datetime) -> timedelta | str:
 def create_request(request: Request, org_id: str, form: CheckedForm, db: DbSession,
                    user: SignedIn, now: Now) -> Response:
     """Build the DCQL query, make the request (and its role), and show its link."""
-    org = _member(db, user, org_id)
+    org = member(db, user, org_id)
     keys = [k[len("skill-"):] for k, v in form.items() if k.startswith("skill-") and v == "yes"]
     purpose, free_text = form.get("purpose", ""), form.get("free_text", "")[:2000]
     kind, until = form.get("credential_type", "achievement"), form.get("until", "")
@@ -224,7 +213,7 @@ def _answer_view(answer: inbox.Answer, role: roles.Role | None, language: str,
 def request_page(request: Request, org_id: str, request_id: str, db: DbSession,
                  user: SignedIn, now: Now, config: Config) -> Response:
     """The link and QR code while open, the expiry, and the answers with their checks."""
-    org = _member(db, user, org_id)
+    org = member(db, user, org_id)
     try:
         made = verifier_requests.get_request(db, request_id=request_id, org_id=org.id)
     except verifier_requests.RequestUnavailable:
@@ -248,7 +237,7 @@ def check_answer(request: Request, org_id: str, request_id: str, answer_id: str,
                  form: CheckedForm, db: DbSession, user: SignedIn, now: Now,
                  config: Config) -> Response:
     """Check a kept answer again now (status lists read afresh)."""
-    org = _member(db, user, org_id)
+    org = member(db, user, org_id)
     try:
         answer = inbox.get_answer(db, org_id=org.id, response_id=answer_id)
         if answer.request_id != request_id:
@@ -272,7 +261,7 @@ def check_answer(request: Request, org_id: str, request_id: str, answer_id: str,
 def inbox_page(request: Request, org_id: str, db: DbSession, user: SignedIn,
                now: Now) -> Response:
     """Answers to the organization's requests, and live shares addressed to it."""
-    org = _member(db, user, org_id)
+    org = member(db, user, org_id)
     return _page(request, "inbox.html", org, {
         "answers": inbox.answers_of(db, org_id=org.id),
         "shares": org_shares.inbox(db, org_id=org.id, now=now)})
@@ -282,7 +271,7 @@ def inbox_page(request: Request, org_id: str, db: DbSession, user: SignedIn,
 def inbox_share(request: Request, org_id: str, share_id: str, db: DbSession, user: SignedIn,
                 now: Now, config: WalletSettings) -> Response:
     """Open a share addressed to the organization: a fresh check; the learner sees it."""
-    org = _member(db, user, org_id)
+    org = member(db, user, org_id)
     try:
         view = org_shares.open_for_org(db, config=config, sealer=org_sealer(request),
                                        org_id=org.id, share_id=share_id, now=now,
@@ -354,7 +343,7 @@ def _with_suggested(request: Request, picked: list[Any], uris: list[str]) -> lis
 @router.get("/roles")
 def role_list(request: Request, org_id: str, db: DbSession, user: SignedIn) -> Response:
     """The organization's roles, and a form to describe one by its skills."""
-    org = _member(db, user, org_id)
+    org = member(db, user, org_id)
     return _roles_page(request, db, org, {"name": "", "required": [], "preferred": [],
                                           "required_text": "", "preferred_text": "",
                                           "job_description": ""}, {})
@@ -364,7 +353,7 @@ def role_list(request: Request, org_id: str, db: DbSession, user: SignedIn) -> R
 def create_role(request: Request, org_id: str, form: CheckedForm, db: DbSession,
                 user: SignedIn, now: Now) -> Response:
     """Describe a role by required and preferred skills."""
-    org = _member(db, user, org_id)
+    org = member(db, user, org_id)
     if skill_pages.wants(form):
         return _role_skills_step(request, db, org, form, user=user, now=now)
     values = _role_values(form)
@@ -387,7 +376,7 @@ def create_role(request: Request, org_id: str, form: CheckedForm, db: DbSession,
 def role_page(request: Request, org_id: str, role_id: str, db: DbSession, user: SignedIn,
               now: Now) -> Response:
     """Every checked answer explained against the role, strongest first."""
-    org = _member(db, user, org_id)
+    org = member(db, user, org_id)
     try:
         role = roles.get_role(db, org_id=org.id, role_id=role_id)
     except roles.RoleNotFound:
