@@ -133,6 +133,9 @@ def test_occupations_are_told_from_skills(session, wallet_config, learner_id, wa
     assert kind_of(Skill("Nurse", url="http://data.europa.eu/esco/isco/C2221")) == "occupation"
     assert kind_of(Skill("Cook", framework="O*NET", code="35-2014.00")) == "occupation"
     assert kind_of(Skill("Cook", framework="Local", code="35-2014.00")) == "skill"
+    # O*NET's skill elements (content model ids) are skills, not occupations.
+    assert kind_of(Skill("Active listening", framework="O*NET", code="2.A.2.a")) == "skill"
+    assert kind_of(Skill("Cook", framework="O*NET-SOC", code="35-2014.00")) == "occupation"
 
 
 def test_strongest_evidence_first_and_self_reported_marked(session, wallet_config, learner_id,

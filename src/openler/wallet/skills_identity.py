@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from openler.wallet.models import Skill
 
 Kind = Literal["skill", "occupation"]
-OCCUPATION_FRAMEWORKS = ("onet", "soc", "isco", "escooccupation", "anzsco", "noc", "rome")
+OCCUPATION_FRAMEWORKS = ("onetsoc", "soc", "isco", "escooccupation", "anzsco", "noc", "rome")
 OCCUPATION_HOSTS = ("onetonline.org", "onetcenter.org", "bls.gov")
 SOC_CODE = re.compile(r"^\d{2}-\d{4}(\.\d{2})?$")
 
