@@ -29,6 +29,7 @@ from openler.web.routers import (
     oid4vci,
     orgs,
     skills_frameworks,
+    skills_rejections,
     verifier_credit,
     verifier_inbox,
     verifier_pages,
@@ -37,6 +38,7 @@ from openler.web.routers import (
     wallet_backup,
     wallet_import,
     wallet_offers,
+    wallet_pathways,
     wallet_print,
     wallet_requests,
     wallet_self,
@@ -104,7 +106,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
              wallet_skills.router,
              wallet_offers.router, wallet_requests.router, wallet_print.router,
              wallet_backup.router, verifier_pages.router, verifier_inbox.router,
-             verifier_credit.router, skills_frameworks.router)
+             verifier_credit.router, skills_frameworks.router,
+             wallet_pathways.router, skills_rejections.router)
     for router in pages:
         app.include_router(router, include_in_schema=False)
     app.include_router(vc_api_router)
