@@ -10,6 +10,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,6 +26,7 @@ SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ers", "er
             "es", "s")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """Strip one common English suffix, then a final e (keeps at least four letters)."""
     for suffix in SUFFIXES:
