@@ -1,6 +1,7 @@
 """Search across frameworks: by label and alternative label, case- and accent-insensitive,
 English and Spanish, prefix and word matches first, organizations see only their own
-frameworks next to the global ones; ESCO loads from the bundled table."""
+frameworks next to the global ones; ESCO loads from the bundled tables (skills and
+occupations in English, Spanish labels of a subset of skills)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from openler.skills_service import frameworks, frameworks_case, frameworks_onet
 from openler.skills_service.frameworks import fold
 from openler.skills_service.search import search
 from openler.storage.tables import Organization
+from openler.storage.tables_frameworks import SkillFramework
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 CASE = {
@@ -99,15 +101,40 @@ def test_fold_ignores_case_accents_and_spacing(text):
     assert not set(folded) & set("áéíóúüçñÁÉ") and folded == folded.lower()
 
 
-def test_esco_loads_idempotently_in_english_and_is_searchable(db):
+SHEETS = "http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be"
+NURSING = "http://data.europa.eu/esco/skill/f98e06f5-a09a-4356-b6a8-d55a7d3c5356"
+DEVELOPER = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"
+
+
+def test_esco_loads_idempotently_in_english_and_spanish_and_is_searchable(db):
     report = frameworks.load_esco(db, now=NOW)
     db.commit()
-    assert report.created > 13_000 and report.updated == 0
+    assert report.created > 16_000 and report.updated == 49  # the Spanish subset merged
     assert "have no URI" in str(report.problems[-1])
+    framework = db.get(SkillFramework, report.framework_id)
+    assert framework.languages == ["en", "es"]
+    assert frameworks.kind_counts(db, framework_ids=[framework.id])[framework.id] == {
+        "skill": 13_564, "occupation": 3_039}
     hits = search(db, query="manage musical staff", language="en")
     assert hits[0].uri == "http://data.europa.eu/esco/skill/0005c151-5b5a-4a66-8aac-60e734beb1ab"
     assert hits[0].framework == "ESCO" and hits[0].rank == 0
-    # ESCO's bundled table has only English labels: a Spanish search finds English items.
+    # Outside the Spanish subset a Spanish search finds the English label.
     assert search(db, query="manage musical staff", language="es")[0].language == "en"
+    # Inside it, Spanish labels are found with or without accents and capitals.
+    for query in ("hojas de cálculo", "HOJAS DE CALCULO", "programas informaticos de hojas"):
+        assert [(h.uri, h.language) for h in search(db, query=query, language="es")][:1] == [
+            (SHEETS, "es")], query
+    nursing = search(db, query="asistencia de enfermeria", language="es")
+    assert (nursing[0].uri, nursing[0].label) == (NURSING, "realizar asistencia de enfermería")
+    assert search(db, query="implement nursing care", language="en")[0].label == (
+        "implement nursing care")
+    occupation = search(db, query="software developer", language="en")[0]
+    assert (occupation.uri, occupation.kind, occupation.rank) == (DEVELOPER, "occupation", 0)
+    nurses = search(db, query="nurse", language="en", kind="occupation", limit=50)
+    assert nurses and {h.kind for h in nurses} == {"occupation"}
+    assert "nurse responsible for general care" in [h.label for h in nurses]
+    assert {h.kind for h in search(db, query="nurse", language="en", kind="skill")} == {"skill"}
     again = frameworks.load_esco(db, now=NOW)
-    assert (again.created, again.updated) == (0, 0) and again.unchanged == report.created
+    assert (again.created, again.updated) == (0, 0)
+    assert again.unchanged == report.created + report.updated  # each Spanish row counted too
+    assert db.get(SkillFramework, report.framework_id).languages == ["en", "es"]

@@ -1,9 +1,14 @@
-"""`openler skills import-onet|import-case|import-rsd|load-esco`: load skill frameworks.
+"""`openler skills import-onet|import-case|import-rsd|load-esco|import-esco`: load frameworks.
 
   skills import-onet [DIR]            O*NET text files (default: the bundled demo subset)
   skills import-case FILE --org ORG   an organization's framework as 1EdTech CASE JSON
   skills import-rsd FILE --org ORG    an organization's Rich Skill Descriptor collection
-  skills load-esco                    the bundled ESCO skills (English labels)
+  skills load-esco                    the bundled ESCO skills and occupations (English
+                                      labels, Spanish labels of a subset of skills)
+  skills import-esco DIR [--language es]
+                                      ESCO's official CSV download in one language
+                                      (skills_es.csv, occupations_es.csv,
+                                      occupationSkillRelations_es.csv: whichever are there)
 
 Settings come from OPENLER_* variables (the same database as `openler serve`).
 Exit 0 done, 1 refused (the source has problems: each is printed, nothing is written),
@@ -37,6 +42,7 @@ def register(app: typer.Typer) -> None:
     skills_app.command("import-case")(import_case)
     skills_app.command("import-rsd")(import_rsd)
     skills_app.command("load-esco")(load_esco)
+    skills_app.command("import-esco")(import_esco)
 
 
 @contextmanager
@@ -154,8 +160,24 @@ def import_rsd(file: Annotated[Path, typer.Argument(help="The RSD collection (.j
 
 
 def load_esco() -> None:
-    """Load the bundled ESCO skills (English labels) into the frameworks tables."""
+    """Load the bundled ESCO skills and occupations into the frameworks tables."""
     from openler.skills_service import frameworks
 
     _run("ESCO", lambda db, show: frameworks.load_esco(db, now=datetime.now(UTC),
                                                         progress=show))
+
+
+def import_esco(directory: Annotated[Path, typer.Argument(
+        help="Folder with ESCO's CSV files of one language: skills_<lang>.csv, "
+             "occupations_<lang>.csv, occupationSkillRelations_<lang>.csv.")],
+                language: Annotated[str, typer.Option(
+                    help="Language of the files, as in their names (en, es, ...).")] = "en",
+                ) -> None:
+    """Import ESCO's official CSV files; adds that language's labels, keeps the others."""
+    from openler.skills_service import frameworks_esco
+
+    if not directory.is_dir():
+        typer.echo(f"error: {directory} is not a folder", err=True)
+        raise typer.Exit(EXIT_UNUSABLE)
+    _run(f"ESCO ({language})", lambda db, show: frameworks_esco.import_esco(
+        db, directory=directory, language=language, now=datetime.now(UTC), progress=show))

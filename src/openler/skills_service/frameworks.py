@@ -5,6 +5,12 @@ Rich Skill Descriptor collection) holds items, skills and occupations, each with
 code, URI, labels and alternative labels per language and description. Importers
 parse and validate a whole source first and write nothing if any problem is fatal;
 writing updates items by URI, so importing the same source twice changes nothing.
+A merging write (ESCO, one language at a time) adds a language's labels to an item and
+keeps the others.
+
+Others read the occupation-to-skill links through ``occupation_skills`` (an
+occupation's skills, labelled, strongest link first) and ``kind_counts`` (skills and
+occupations per framework).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from openler.storage.tables import new_id
@@ -213,10 +219,39 @@ def _values(item: ItemInput) -> dict[str, Any]:
             "search_text": search_text(item)}
 
 
+def _merged(row: FrameworkItem, item: ItemInput) -> ItemInput:
+    """The stored item with this item's languages laid over it (other languages kept)."""
+    tail = item.uri.rsplit("/", 1)[-1]
+    code = item.code if item.code and (item.code != tail or not row.code) else row.code
+    extra = dict(row.extra or {})
+    for key, value in item.extra.items():
+        extra[key] = {**extra.get(key, {}), **value} if isinstance(value, dict) and isinstance(
+            extra.get(key), dict) else value
+    # The new item's languages replace theirs whole (a dropped alternative label goes).
+    own = set(item.labels)
+
+    def others(values: dict[str, Any] | None) -> dict[str, Any]:
+        return {k: v for k, v in (values or {}).items() if k not in own}
+
+    def by_language(values: dict[str, Any]) -> dict[str, Any]:  # a stable search_text
+        return dict(sorted(values.items()))
+
+    return ItemInput(uri=item.uri, kind=row.kind or item.kind, code=code,
+                     labels=by_language({**(row.labels or {}), **item.labels}),
+                     alt_labels=by_language({**others(row.alt_labels), **item.alt_labels}),
+                     description=by_language({**others(row.description), **item.description}),
+                     parent_uri=item.parent_uri or row.parent_uri, extra=extra)
+
+
 def write(db: Session, *, meta: FrameworkInput, items: Sequence[ItemInput],
           relations: Sequence[RelationInput] = (), org_id: str | None = None,
-          now: datetime, report: ImportReport | None = None) -> ImportReport:
-    """Create or update a framework and its items by URI (idempotent); the caller commits."""
+          now: datetime, report: ImportReport | None = None,
+          merge: bool = False) -> ImportReport:
+    """Create or update a framework and its items by URI (idempotent); the caller commits.
+
+    With ``merge`` an existing item keeps the languages the new one has no label in (and
+    its code when the new one only repeats the URI's last segment); relations, when given,
+    replace the framework's."""
     report = report or ImportReport()
     fatal = [p for p in report.problems if p.fatal]
     if fatal:
@@ -231,9 +266,11 @@ def write(db: Session, *, meta: FrameworkInput, items: Sequence[ItemInput],
     languages: set[str] = set(framework.languages or [])
     new_rows: list[dict[str, Any]] = []
     for item in items:
+        row = existing.get(item.uri)
+        if merge and row is not None:
+            item = _merged(row, item)
         values = _values(item)
         languages.update(k for k, v in item.labels.items() if v)
-        row = existing.get(item.uri)
         if row is None:
             new_rows.append({"id": new_id(), "framework_id": framework.id, "uri": item.uri,
                              **values})
@@ -250,9 +287,11 @@ def write(db: Session, *, meta: FrameworkInput, items: Sequence[ItemInput],
         db.execute(delete(FrameworkRelation).where(
             FrameworkRelation.framework_id == framework.id))
         unique = {(r.occupation_uri, r.skill_uri, r.kind): r for r in relations}
-        db.add_all(FrameworkRelation(framework_id=framework.id, occupation_uri=r.occupation_uri,
-                                     skill_uri=r.skill_uri, kind=r.kind, weight=r.weight)
-                   for r in unique.values())
+        rows = [{"id": new_id(), "framework_id": framework.id, "occupation_uri": r.occupation_uri,
+                 "skill_uri": r.skill_uri, "kind": r.kind, "weight": r.weight}
+                for r in unique.values()]
+        for start in range(0, len(rows), 5000):
+            db.execute(insert(FrameworkRelation), rows[start:start + 5000])
         report.relations = len(unique)
     framework.languages = sorted(languages)
     db.flush()
@@ -263,45 +302,98 @@ def write(db: Session, *, meta: FrameworkInput, items: Sequence[ItemInput],
     return report
 
 
+# ---- reading: counts, occupations and their skills -----------------------------------------
+
+def kind_counts(db: Session, *, framework_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+    """How many skills and occupations each framework holds: {id: {"skill": n, ...}}."""
+    counts: dict[str, dict[str, int]] = {f: {} for f in framework_ids}
+    if framework_ids:
+        for framework_id, kind, count in db.execute(
+                select(FrameworkItem.framework_id, FrameworkItem.kind, func.count())
+                .where(FrameworkItem.framework_id.in_(list(framework_ids)))
+                .group_by(FrameworkItem.framework_id, FrameworkItem.kind)):
+            counts[framework_id][kind] = count
+    return counts
+
+
+def label_in(labels: dict[str, str], language: str) -> tuple[str, str]:
+    """An item's label in the asked language, else English, else any: (label, language)."""
+    for lang in (language, "en", *labels):
+        if labels.get(lang):
+            return labels[lang], lang
+    return "", ""
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationSkill:
+    """One skill an occupation calls for, as its framework links them."""
+
+    skill_uri: str
+    label: str
+    language: str
+    code: str
+    kind: str  # essential, optional (ESCO); importance, technology (O*NET); occupation (RSD)
+    weight: float | None
+    framework: str  # the framework's key: ESCO, O*NET, ...
+    framework_id: str
+    description: str = ""
+
+
+def occupation_skills(db: Session, occupation_uri: str, *, language: str = "en",
+                      org_id: str | None = None) -> list[OccupationSkill]:
+    """The skills an occupation calls for, labelled in ``language``: essential, then by weight.
+
+    Looks in the global frameworks and, with ``org_id``, that organization's own. A link
+    whose skill is not among the framework's items is left out."""
+    visible: list[ColumnElement[bool]] = [SkillFramework.org_id.is_(None)]
+    if org_id is not None:
+        visible.append(SkillFramework.org_id == org_id)
+    links = db.execute(select(FrameworkRelation, SkillFramework)
+                       .join(SkillFramework, FrameworkRelation.framework_id == SkillFramework.id)
+                       .where(FrameworkRelation.occupation_uri == occupation_uri,
+                              or_(*visible))).all()
+    found: list[OccupationSkill] = []
+    by_framework: dict[str, list[FrameworkRelation]] = {}
+    keys: dict[str, str] = {}
+    for link, framework in links:
+        by_framework.setdefault(framework.id, []).append(link)
+        keys[framework.id] = framework.key
+    for framework_id, framework_links in by_framework.items():
+        uris = sorted({link.skill_uri for link in framework_links})
+        items: dict[str, FrameworkItem] = {}
+        for start in range(0, len(uris), 500):
+            items.update((i.uri, i) for i in db.scalars(select(FrameworkItem).where(
+                FrameworkItem.framework_id == framework_id,
+                FrameworkItem.uri.in_(uris[start:start + 500]))))
+        for link in framework_links:
+            item = items.get(link.skill_uri)
+            if item is None:
+                continue
+            label, lang = label_in(item.labels, language)
+            found.append(OccupationSkill(
+                skill_uri=item.uri, label=label, language=lang, code=item.code, kind=link.kind,
+                weight=link.weight, framework=keys[framework_id], framework_id=framework_id,
+                description=(item.description or {}).get(lang, "")))
+    return sorted(found, key=lambda s: (s.kind != "essential", -(s.weight or 0.0),
+                                        fold(s.label), s.skill_uri))
+
+
 # ---- ESCO ---------------------------------------------------------------------------------
 
 ESCO_META = FrameworkInput(
-    key="ESCO", name="ESCO skills", source="esco", uri="http://data.europa.eu/esco/model",
+    key="ESCO", name="ESCO", source="esco", uri="http://data.europa.eu/esco/model",
     version="1.1.0",
-    attribution="© European Union, https://esco.ec.europa.eu/ (ESCO v1.1.0, English labels). "
-                "Reused under Commission Decision 2011/833/EU; the European Commission does "
-                "not endorse this copy.")
-
-
-def esco_items() -> tuple[list[ItemInput], int]:
-    """ESCO skills from the bundled table (English only); also how many lack a URI."""
-    from openler.skills.catalog import esco_skills
-
-    items: list[ItemInput] = []
-    without_uri = 0
-    for skill in esco_skills():
-        if not skill.uri:
-            without_uri += 1
-            continue
-        items.append(ItemInput(
-            uri=skill.uri, kind="skill", code=skill.uri.rsplit("/", 1)[-1],
-            labels={"en": skill.label},
-            # The bundled table keeps alternative labels run together as one text.
-            alt_labels={"en": [skill.alternative]} if skill.alternative else {},
-            description={"en": skill.description} if skill.description else {}))
-    return items, without_uri
+    attribution="© European Union, https://esco.ec.europa.eu/ (ESCO classification; skills "
+                "v1.1.0). Reused under Commission Decision 2011/833/EU; the European "
+                "Commission does not endorse this copy.")
 
 
 def load_esco(db: Session, *, now: datetime, batch: int = 2000,
               progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Write the bundled ESCO skills as the global ESCO framework (idempotent)."""
-    items, without_uri = esco_items()
-    report = ImportReport()
-    for start in range(0, len(items), batch):
-        write(db, meta=ESCO_META, items=items[start:start + batch], now=now, report=report)
-        if progress:
-            progress(min(start + batch, len(items)), len(items))
-    report.problems.append(Problem("esco_skills.tsv.gz", f"{without_uri} skills have no URI "
-                                   "in the bundled table and were left out", fatal=False,
-                                   code="esco_without_uri", value=str(without_uri)))
-    return report
+    """Write the bundled ESCO skills and occupations as the global ESCO framework (idempotent).
+
+    English labels of the skills and occupations, Spanish labels of a subset of skills;
+    no occupation-to-skill relations (see ``esco_bundled`` and data/esco/NOTICE.md)."""
+    from openler.skills_service import esco_bundled
+
+    return esco_bundled.load(db, now=now, batch=batch, progress=progress)

@@ -70,9 +70,16 @@ def _best(query: str, item: FrameworkItem, language: str) -> tuple[int, str] | N
     return min(ranked, default=None)
 
 
+def _starts(query: str, item: FrameworkItem, language: str) -> bool:
+    """True when the item's label in this language is the query or starts with it."""
+    return fold(item.labels.get(language, "")).startswith(query)
+
+
 def search(db: Session, *, query: str, language: str, frameworks: Sequence[str] | None = None,
-           org_id: str | None = None, limit: int = 20) -> list[Hit]:
-    """Items whose labels match the query, best first, in the frameworks an org may see."""
+           org_id: str | None = None, limit: int = 20, kind: str | None = None) -> list[Hit]:
+    """Items whose labels match the query, best first, in the frameworks an org may see.
+
+    ``kind`` ("skill" or "occupation") keeps only that kind, e.g. to pick an occupation."""
     folded = fold(query)
     if not folded or limit < 1:
         return []
@@ -85,15 +92,27 @@ def search(db: Session, *, query: str, language: str, frameworks: Sequence[str] 
     if frameworks:
         statement = statement.where(or_(SkillFramework.id.in_(frameworks),
                                         SkillFramework.key.in_(frameworks)))
+    if kind is not None:
+        statement = statement.where(FrameworkItem.kind == kind)
     for word in folded.split():
         statement = statement.where(FrameworkItem.search_text.contains(word, autoescape=True))
     first = folded.split()[0]
-    # Word-prefix matches first, so a common query cannot crowd them out of the candidates.
     text = FrameworkItem.search_text
-    prefixed = statement.where(or_(text.startswith(first, autoescape=True),
-                                   text.contains(" " + first, autoescape=True),
-                                   text.contains("\n" + first, autoescape=True)))
-    rows = [(r[0], r[1]) for r in db.execute(prefixed.limit(CANDIDATES))]
+    # Labels equal to or starting with the whole query (the best tiers) are never capped:
+    # without this, an exact label stored after CANDIDATES word matches was dropped.
+    rows = [(r[0], r[1]) for r in db.execute(statement.where(or_(
+        text.startswith(folded, autoescape=True),
+        text.contains("\n" + folded, autoescape=True))))]
+    seen = {item.id for item, _ in rows}
+    # Nothing else can rank above `limit` labels in this language equal to or starting
+    # with the query; otherwise word-prefix matches next, so that a common query cannot
+    # crowd them out of the candidates.
+    if sum(1 for item, _ in rows if _starts(folded, item, language)) < limit:
+        prefixed = statement.where(or_(text.startswith(first, autoescape=True),
+                                       text.contains(" " + first, autoescape=True),
+                                       text.contains("\n" + first, autoescape=True)))
+        rows += [(r[0], r[1]) for r in db.execute(prefixed.limit(CANDIDATES))
+                 if r[0].id not in seen]
     if len(rows) < limit:
         seen = {item.id for item, _ in rows}
         rows += [(r[0], r[1]) for r in db.execute(statement.limit(CANDIDATES))

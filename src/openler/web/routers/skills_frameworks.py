@@ -1,7 +1,8 @@
 """Skill frameworks of an organization: ``/orgs/{org_id}/frameworks``.
 
 Lists the frameworks the organization sees (ESCO and O*NET for everyone, and its own
-imported from 1EdTech CASE 1.0 JSON or a Rich Skill Descriptor collection), searches
+imported from 1EdTech CASE 1.0 JSON or a Rich Skill Descriptor collection) with how many
+skills and occupations each holds and the languages of its labels, searches
 their labels in the page's language (``?q=``, a plain GET form that works without
 JavaScript), and imports a CASE or RSD file. An import checks every item first: if any
 item has a problem, nothing is imported and each problem is listed with its place in
@@ -35,6 +36,7 @@ router = APIRouter(prefix="/orgs/{org_id}")
 MAX_QUERY = 200
 FORMATS = ("case", "rsd")
 LANGUAGES = ("en", "es")
+LANGUAGE_LABELS = {"en": N_("English"), "es": N_("Spanish")}
 FILE_PROBLEMS = {
     "missing": N_("Choose a CASE or RSD file."),
     "format": N_("Choose the format of the file: CASE or Rich Skill Descriptors."),
@@ -95,6 +97,27 @@ def problem_text(problem: Problem) -> dict[str, str]:
             else problem.message}
 
 
+def count_text(number: int, language: str) -> str:
+    """A count as the page's language writes it: 13,564 in English, 13 564 in Spanish."""
+    if language == "es":  # RAE: no separator up to four digits, then a (no-break) space
+        return f"{number:,}".replace(",", "\u00a0") if number >= 10_000 else str(number)
+    return f"{number:,}"
+
+
+def framework_rows(db: DbSession, shown: list[Any], language: str) -> list[dict[str, Any]]:
+    """Each framework with its counts of skills and occupations and its languages, named."""
+    counts = frameworks.kind_counts(db, framework_ids=[f.id for f in shown])
+    rows = []
+    for fw in shown:
+        kinds = counts.get(fw.id, {})
+        names = [gettext(LANGUAGE_LABELS[code]) if code in LANGUAGE_LABELS else code
+                 for code in fw.languages or []]
+        rows.append({"framework": fw, "skills": count_text(kinds.get("skill", 0), language),
+                     "occupations": count_text(kinds.get("occupation", 0), language),
+                     "languages": ", ".join(names)})
+    return rows
+
+
 def _page(request: Request, db: DbSession, org: Organization, may_import: bool, *,
           values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
           report: ImportReport | None = None, problems: list[Problem] | None = None,
@@ -106,6 +129,7 @@ def _page(request: Request, db: DbSession, org: Organization, may_import: bool, 
     shown = report.problems if report else (problems or [])
     context: dict[str, Any] = {
         "org": org, "frameworks": list(names.values()), "may_import": may_import,
+        "framework_rows": framework_rows(db, list(names.values()), language),
         "query": query, "hits": hits, "searched": bool(query.strip()),
         "values": values or {"format": "case", "language": language}, "errors": errors or {},
         "report": report, "imported_name": names[report.framework_id].name
