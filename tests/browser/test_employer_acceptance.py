@@ -33,13 +33,15 @@ WORDS = {
            "verified": "Checked: genuine and current", "met": "Met by a verified record:",
            "revoked": "Revoked", "problem_found": "Problem found",
            "failed_only": "Only in records that did not pass the check:",
-           "never": "never uses names, photos", "again": "Check again now"},
+           "never": "never uses names, photos", "again": "Check again now",
+           "similar": "similar name", "threshold": "at least 85% alike"},
     "es": {"problem": "Hay un problema", "sent": "Se enviaron sus registros",
            "verified": "Comprobado: auténtico y vigente",
            "met": "Lo cumple un registro verificado:", "revoked": "Revocad",
            "problem_found": "Se encontró un problema",
            "failed_only": "Solo en registros que no superaron la comprobación:",
-           "never": "Nunca usa nombres, fotos", "again": "Comprobar de nuevo ahora"},
+           "never": "Nunca usa nombres, fotos", "again": "Comprobar de nuevo ahora",
+           "similar": "nombre similar", "threshold": "al menos un 85 %"},
 }
 
 
@@ -144,9 +146,25 @@ def test_employer_request_answer_revoke_check_again(new_page, a11y, web, world, 
     assert words["never"] in employer.locator("main").inner_text()
     check(employer, "role: ranked answers", narrow=True)
     employer.goto(f"/orgs/{acme}/roles")
-    employer.locator(f"form[action='/orgs/{acme}/roles'] button[type=submit]").click()
+    employer.locator(f"form[action='/orgs/{acme}/roles'] > button.button[type=submit]").click()
     assert words["problem"] in employer.locator(".error-summary").inner_text()
     check(employer, "roles, with errors", narrow=True)
+
+    # A role written in other words: matched by similar name, the threshold stated.
+    employer.fill("#field-name", "Forklift driver")
+    employer.fill("#field-required_text", "forklift operation")
+    employer.locator(f"form[action='/orgs/{acme}/roles'] > button.button[type=submit]").click()
+    employer.wait_for_url(f"**/orgs/{acme}/roles/*")
+    role_id = employer.url.rstrip("/").rsplit("/", 1)[1]
+    for width in (360, 1280):
+        employer.set_viewport_size({"width": width, "height": 800})
+        for path, label in ((f"/orgs/{acme}/roles/{role_id}", "role: similar-name match"),
+                            (f"/orgs/{acme}/inbox?role={role_id}", "inbox ranked by role")):
+            employer.goto(path)
+            main = employer.locator("main").inner_text()
+            assert words["similar"] in main and words["threshold"] in main
+            assert "Forklift Safety" in main and words["never"] in main
+            check(employer, f"{label} at {width} px", narrow=width == 360)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -188,7 +206,7 @@ def test_share_with_an_organization_and_open_it_from_the_inbox(new_page, a11y, w
     employer.fill("#field-name", "Welder")
     employer.locator("fieldset#field-required input[type=checkbox]").first.check()
     employer.fill("#field-preferred_text", "first aid")
-    employer.locator(f"form[action='/orgs/{acme}/roles'] button[type=submit]").click()
+    employer.locator(f"form[action='/orgs/{acme}/roles'] > button.button[type=submit]").click()
     employer.wait_for_url(f"**/orgs/{acme}/roles/*")
     employer.goto(f"/orgs/{acme}/inbox")
     a11y.accessible(employer, f"inbox with a share [{language}]")

@@ -7,6 +7,7 @@ page. axe-core finds no violations on any of these pages."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -14,7 +15,7 @@ import pytest
 from journeys import sign_in
 
 from openler.issuer import awards, catalog
-from openler.issuer.catalog_input import AchievementInput
+from openler.issuer.catalog_input import AchievementInput, AlignmentInput
 from openler.issuer.delivery import offers
 from openler.issuer.keys import KeyVault
 from openler.issuer.models import PublicBase
@@ -22,9 +23,11 @@ from openler.issuer.service import IssuerConfig
 from openler.storage import db as storage_db
 from openler.verifier import requests as verifier_requests
 from openler.verifier import responses as verifier_responses
+from openler.verifier import roles
 from openler.verifier.dcql import credential_query
 from openler.wallet import service
 from openler.wallet.crypto import MasterKey
+from openler.wallet.models import Skill
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +45,24 @@ WORDS = {
            "refused": "Usted rechazó la solicitud",
            "gone": "No se pudo responder a la solicitud"},
 }
+MATCH_WORDS = {
+    "en": {"similar": "similar name", "threshold": "at least 85% alike",
+           "missing": "Missing: no record shows it", "met": "Met by a verified record:"},
+    "es": {"similar": "nombre similar", "threshold": "se parecen al menos un 85",
+           "missing": "Falta: ningún registro lo muestra",
+           "met": "Lo cumple un registro verificado:"},
+}
+ALIKE = {"en": re.compile(r"Forklift Safety \(verified\) – similar name: “operate forklift”, "
+                         r"(\d\d)% alike"),
+         "es": re.compile(r"Forklift Safety \(verificado\) – nombre similar: "
+                         r"“operate forklift”, parecido en un (\d\d) %")}
+
+
+@pytest.fixture
+def request_pages(base_url):
+    """The live app's base URL: app.py mounts ``verifier_requests.pages`` in front of the
+    older request pages of ``verifier_inbox``."""
+    return base_url
 
 
 @pytest.fixture
@@ -57,7 +78,11 @@ def hiring(accounts, clean_db, base_url):
         course = catalog.create_achievement(
             s, config=issuer, org_id=college, now=now,
             data=AchievementInput(name="Forklift Safety", description="Operates forklifts.",
-                                  criteria="Passed the practical test."))
+                                  criteria="Passed the practical test.",
+                                  alignments=[AlignmentInput(
+                                      target_name="operate forklift", target_framework="ESCO",
+                                      target_code="S8.2.0",
+                                      target_url="http://data.europa.eu/esco/skill/forklift")]))
         row = awards.award(s, config=issuer, org_id=college, achievement_id=course.id,
                            recipient_email="learner@example.org", now=now)
         new = offers.create_offer(s, org_id=college, award_id=row.id, now=now)
@@ -78,6 +103,37 @@ def _request(engine, org_id: str):
         return made
 
 
+def _asking_for_skills(engine, org_id: str, request_id: str) -> None:
+    """The request's role: one skill written otherwise than the record's, one nobody has."""
+    with storage_db.make_sessionmaker(engine)() as s:
+        roles.create_role(s, org_id=org_id, name="Forklift driver",
+                          required=[Skill(name="forklift operation"),
+                                    Skill(name="basket weaving")],
+                          preferred=[], now=datetime.now(UTC), request_id=request_id)
+        s.commit()
+
+
+def _employer_sees_the_match(new_page, a11y, web, url: str, path: str, language: str) -> None:
+    words = MATCH_WORDS[language]
+    page = new_page(base_url=url)
+    page.goto(f"/language/{language}?next=/")
+    sign_in(page, "hr@acme.example", web.password)
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == language
+        main = page.locator("main").inner_text()
+        assert "Forklift driver job application" in main
+        assert words["similar"] in main and words["threshold"] in main
+        assert main.count(words["met"]) == 1 and main.count(words["missing"]) == 1
+        assert int(ALIKE[language].search(main).group(1)) >= 85
+        assert page.locator(".semantic-note").count() == 1
+        label = f"employer: request with a similar-name match at {width} px [{language}]"
+        a11y.accessible(page, label)
+        if width == 360:
+            a11y.no_horizontal_scroll(page, label)
+
+
 def _statuses(engine, request_id: str) -> list[str]:
     with storage_db.make_sessionmaker(engine)() as s:
         return [r.status for r in verifier_responses.responses_of(s, request_id=request_id)]
@@ -85,7 +141,7 @@ def _statuses(engine, request_id: str) -> list[str]:
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_answer_and_refuse_a_verifier(new_page, a11y, web, hiring, clean_db, base_url,
-                                      language):
+                                      request_pages, language):
     words = WORDS[language]
     page = new_page(viewport={"width": 360, "height": 800})
     page.goto(f"/language/{language}?next=/")
@@ -104,6 +160,7 @@ def test_answer_and_refuse_a_verifier(new_page, a11y, web, hiring, clean_db, bas
     check("paste a request, with errors")
 
     made = _request(clean_db, hiring)
+    _asking_for_skills(clean_db, hiring, made.id)
     link = verifier_requests.wallet_link(base_url, made.id)
     page.locator("#field-link").focus()
     page.keyboard.insert_text(link)
@@ -127,6 +184,8 @@ def test_answer_and_refuse_a_verifier(new_page, a11y, web, hiring, clean_db, bas
     assert words["sent"] in page.locator("h1").inner_text()
     check("records sent")
     assert _statuses(clean_db, made.id) == ["verified"]
+    _employer_sees_the_match(new_page, a11y, web, request_pages,
+                             f"/orgs/{hiring}/requests/{made.id}", language)
 
     second = _request(clean_db, hiring)
     query = verifier_requests.wallet_link(base_url, second.id).split("?", 1)[1]

@@ -10,10 +10,12 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from openler.skills.catalog import esco_skills
 from openler.verifier import matching, matching_index
 from openler.verifier.matching import Evidence, Requirement
 from openler.verifier.matching_index import SharedProfile, build_index
 from openler.wallet.models import Skill
+from openler.wallet.skills_identity import fold
 
 WELD = Skill(name="Weld metal parts", framework="ESCO", code="S6.7.1",
              url="https://data.europa.eu/esco/skill/weld-metal/")
@@ -93,14 +95,74 @@ role_st = st.lists(st.builds(Requirement, st.sampled_from(VARIANTS), st.booleans
                    max_size=5)
 
 
+# Similar names as ``matching.similar_names`` gives them: requirement name -> other names.
+FOLDED = sorted({fold(s.name) for s in VARIANTS if fold(s.name)})
+similar_st = st.dictionaries(
+    st.sampled_from(FOLDED),
+    st.dictionaries(st.sampled_from(FOLDED), st.floats(0.85, 1.0), max_size=3), max_size=4
+).map(lambda d: {k: {n: v for n, v in near.items() if n != k} for k, near in d.items()})
+
+
+@settings(max_examples=200, deadline=None)
+@given(role=role_st, candidates=candidates_st, limit=st.integers(0, 8), similar=similar_st)
+def test_same_result_as_matching_rank_with_similar_names(role, candidates, limit, similar):
+    expected = matching.rank(role, candidates, similar=similar)
+    index = build_index(candidates)
+    ranked = matching_index.rank(role, index, similar=similar)
+    assert _pairs(ranked) == expected
+    assert [r.sort_key for r in ranked] == [e.sort_key for _, e in expected]
+    top = matching_index.rank(role, index, limit=limit, similar=similar)
+    assert _pairs(top) == expected[:limit]
+
+
+PARAPHRASES = [Skill(name="manage projects"), Skill(name="Project Management"),
+               Skill(name="speak in public"), Skill(name="public speaking"),
+               Skill(name="operate a forklift truck"), WELD, FORK,
+               Skill(name="weld plastic"), Skill(name="bake bread")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(role=st.lists(st.builds(Requirement, st.sampled_from(PARAPHRASES), st.booleans()),
+                     max_size=4),
+       candidates=st.lists(st.tuples(st.sampled_from(["p", "q", "r"]), st.lists(st.builds(
+           Evidence, st.sampled_from(["a", "b"]),
+           st.lists(st.sampled_from(PARAPHRASES), max_size=3).map(tuple),
+           st.sampled_from(["verified", "self_reported", "unverified"])), max_size=3)),
+           max_size=6))
+def test_same_result_as_matching_rank_with_the_model(role, candidates):
+    index = build_index(candidates)
+    similar = matching_index.similar_for(role, index)
+    names = matching.names_of(e for _, ev in candidates for e in ev)
+    assert similar == matching.similar_names(role, names)
+    assert _pairs(matching_index.rank(role, index, similar=similar)) == matching.rank(
+        role, candidates, similar=similar)
+
+
+def test_semantic_matches_rank_below_exact_ones():
+    pm = Skill(name="Project Management", framework="O*NET", code="2.B.5.d")
+    candidates = [("near", [Evidence("b", (Skill(name="manage projects"),), "verified")]),
+                  ("own", [Evidence("c", (pm,), "self_reported")]),
+                  ("exact", [Evidence("a", (Skill(name="", framework="onet",
+                                                    code="2.b.5.D"),), "verified")])]
+    index = build_index(candidates)
+    assert "manage projects" in index.labels
+    similar = matching_index.similar_for([Requirement(pm)], index)
+    ranked = matching_index.rank([Requirement(pm)], index, similar=similar)
+    assert [(r.profile_id, r.counts, r.exact) for r in ranked] == [
+        ("exact", (1, 1, 0, 0), (1, 1, 0, 0)), ("near", (1, 1, 0, 0), (0, 0, 0, 0)),
+        ("own", (0, 1, 0, 0), (0, 1, 0, 0))]
+    assert ranked[1].explanation.findings[0].matches[0].how == "similar"
+    assert [r.profile_id for r in matching_index.rank([Requirement(pm)], index)] == [
+        "exact", "own", "near"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(role=role_st, candidates=candidates_st, limit=st.integers(0, 8))
 def test_same_result_as_matching_rank(role, candidates, limit):
     expected = matching.rank(role, candidates)
     ranked = matching_index.rank(role, build_index(candidates))
     assert _pairs(ranked) == expected
-    assert [r.counts for r in ranked] == [
-        tuple(-n for n in explanation.sort_key) for _, explanation in expected]
+    assert [r.sort_key for r in ranked] == [e.sort_key for _, e in expected]
     top = matching_index.rank(role, build_index(candidates), limit=limit)
     assert _pairs(top) == expected[:limit]
 
@@ -108,7 +170,8 @@ def test_same_result_as_matching_rank(role, candidates, limit):
 # Counterfactual at scale: 1,000 profiles built from credentials (through
 # matching.evidence_from, as the inbox does) that differ only in the person's name, the
 # school's name, date of birth and address.
-CATALOG = [Skill(name=f"Skill {n}", framework="ESCO" if n % 3 else "", code=f"S{n}"
+ESCO_NAMES = [s.label for s in esco_skills()[::230]][:60]  # varied real names, so some are alike
+CATALOG = [Skill(name=ESCO_NAMES[n], framework="ESCO" if n % 3 else "", code=f"S{n}"
                  if n % 3 else "", url=f"http://data.europa.eu/esco/skill/s{n}"
                  if n % 2 else "") for n in range(60)]
 FIRST = ["Ana", "Kwame", "Li", "María José", "Oluwaseun", "Ivan", "Aigerim", "Jean"]
@@ -179,6 +242,12 @@ def test_counterfactual_at_scale_identity_fields_change_nothing(identity_seed, r
         (r.profile_id, r.counts) for r in after]
     assert _pairs(before[:25]) == _pairs(after[:25])
     assert before[0].counts > (0, 0, 0, 0)  # the role does match someone
+    similar = matching_index.similar_for(role, BASELINE)
+    assert similar == matching_index.similar_for(role, other)  # same labels, same links
+    before, after = (matching_index.rank(role, i, similar=similar) for i in (BASELINE, other))
+    assert [(r.profile_id, r.sort_key) for r in before] == [
+        (r.profile_id, r.sort_key) for r in after]
+    assert _pairs(before[:25]) == _pairs(after[:25])
 
 
 def test_accepts_a_stored_role():

@@ -207,3 +207,51 @@ def test_roles_form_and_access(client, make_client, web, hiring, clean_db):
         assert learner.get(path).status_code == 404
         assert staff.get(path).status_code == 403
     assert client.get(f"/orgs/{acme}/requests").status_code == 200
+
+
+def test_role_and_inbox_rank_with_similar_names_and_without_the_model(
+        client, web, hiring, clean_db, clock, monkeypatch):
+    acme, _, _, learner_id, wallet = hiring
+    web.sign_in(client, "hr@acme.example")
+    until = (clock() + timedelta(days=3)).date().isoformat()
+    made = _post(client, f"/orgs/{acme}/requests/new", {
+        "purpose": "Driver job", "until": until, "credential_type": "achievement",
+        f"skill-{matching.skill_key(WELD)}": "yes", f"skill-{matching.skill_key(FORK)}": "yes"})
+    link = LINK.search(client.get(made.headers["location"]).text).group(0).replace("&amp;", "&")
+    learner = client.__class__(client.app, base_url="http://testserver")
+    with learner:
+        answer, _ = _answer_from_wallet(learner, clean_db, link, learner_id, wallet, clock)
+        assert answer.accepted, answer
+    role = _post(client, f"/orgs/{acme}/roles", {
+        "name": "Forklift driver", "required_text": "forklift operation",
+        "preferred_text": "basket weaving"})
+    role_id = role.headers["location"].rsplit("/", 1)[1]
+    alike = re.compile(r"Forklift Safety \(verified\) – <strong>similar name</strong>: "
+                       r"“operate forklift”, (\d\d)% alike")
+    for path in (f"/orgs/{acme}/roles/{role_id}", f"/orgs/{acme}/inbox?role={role_id}"):
+        page = client.get(path).text
+        assert "meanings are at least 85% alike (a language model compares them)" in page
+        assert int(alike.search(page).group(1)) >= 85
+        assert page.count("Met by a verified record:") == 1
+        assert page.count("Missing: no record shows it") == 1  # basket weaving
+        assert "matches by a similar name only" in page and "dates of birth" in page
+    plain = client.get(f"/orgs/{acme}/inbox").text
+    assert "Rank the answers against a role" in plain and "similar name" not in plain
+    assert "Forklift driver" in plain  # offered in the role picker
+
+    from collections import OrderedDict
+
+    from openler.skills import similarity
+    from openler.skills.encoder import ModelUnavailableError
+
+    def broken():
+        raise ModelUnavailableError("not installed")
+    monkeypatch.setattr(similarity, "Encoder", broken)
+    monkeypatch.setattr(similarity, "_encoder", None)
+    monkeypatch.setattr(similarity, "_failure", None)
+    monkeypatch.setattr(similarity, "_cache", OrderedDict())
+    page = client.get(f"/orgs/{acme}/roles/{role_id}")
+    assert page.status_code == 200
+    assert "language model that compares skill names is not available" in page.text
+    assert "similar name</strong>" not in page.text
+    assert page.text.count("Missing: no record shows it") == 2  # exact only

@@ -5,7 +5,15 @@ Spec: 1EdTech Open Badges 3.0, section 4.3 (Alignment: ``targetName``,
 ``openler.wallet.skills_identity``: two skills are the same when they share a
 target URL (scheme, host case and a final slash ignored), a framework and
 code, or a name once case and accents are folded. A free-text requirement is
-first mapped to a catalog skill by those same rules.
+first mapped to a catalog skill by those same rules. Failing that, a requirement is met
+*semantically* when a record's skill name and the requirement's name are alike enough:
+cosine similarity of their sentence embeddings at least
+``openler.skills.similarity.SEMANTIC_THRESHOLD`` (calibrated there, stated on the page).
+The similar names are computed once per role (``similar_names``) and passed in, so this
+module stays deterministic and the model is optional: without it, matching is exact only.
+Each finding lists every record behind it and how that record met the requirement
+(``Match.how``: same URL, same framework code, same name, or similar name and its
+similarity).
 
 What it reads and what it never reads. Evidence is built from the skill
 alignments of each record, the record's achievement name (as a label) and
@@ -14,8 +22,16 @@ schools' prestige), dates of birth and addresses are never read, so changing
 them cannot change an explanation or a ranking (a property test holds this).
 The result is an explanation per requirement, not a score: each is met by
 verified records, only by self-reported ones, only by records whose check
-failed, or missing. Ranking compares those counts, required first, and then
-keeps the order of arrival.
+failed, or missing. Ranking compares those counts and then keeps the order of arrival.
+
+Ranking order (``Explanation.sort_key``), more first, in this priority:
+1. required requirements met by verified records (exactly or by similar name);
+2. required requirements met at all (verified or self-reported);
+3. required requirements met *exactly* by verified records;
+4. required requirements met exactly at all;
+5.-8. the same four for preferred requirements.
+So standing decides first, and among candidates of the same standing an exact match
+ranks above a match by similar name only (exact beats semantic); then arrival order.
 """
 
 from __future__ import annotations
@@ -23,15 +39,21 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
+from openler.skills.similarity import SEMANTIC_THRESHOLD, similar_labels
 from openler.wallet.models import Skill
 from openler.wallet.skills_identity import fold, identifiers
 from openler.wallet.summary import summarize_any
 
 Standing = Literal["verified", "self_reported", "unverified"]
 State = Literal["verified", "self_reported", "unverified", "missing"]
+How = Literal["url", "code", "name", "similar"]
 STATE_ORDER: tuple[State, ...] = ("verified", "self_reported", "unverified", "missing")
+HOW_ORDER: tuple[How, ...] = ("url", "code", "name", "similar")  # strongest first
+MET: tuple[State, ...] = ("verified", "self_reported")
+# fold(requirement name) -> {fold(record skill name): cosine}, names alike enough only.
+Similar = Mapping[str, Mapping[str, float]]
 MAX_SKILLS = 30
 TEXT_MAX = 200
 
@@ -64,13 +86,35 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class Match:
+    """One record behind a finding: which of its skills met the requirement, and how."""
+
+    record: str
+    standing: Standing
+    skill: Skill
+    how: How
+    similarity: float | None = None
+
+    @property
+    def exact(self) -> bool:
+        """Met by a shared identifier (URL, code or name), not by a similar name."""
+        return self.how != "similar"
+
+
+def _state(standings: Iterable[str]) -> State:
+    found = set(standings)
+    return next((s for s in STATE_ORDER if s in found), "missing")
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
-    """How one requirement is met: by which records, of which standing."""
+    """How one requirement is met: by which records, of which standing, and how."""
 
     requirement: Requirement
     verified: tuple[str, ...]
     self_reported: tuple[str, ...]
     unverified: tuple[str, ...]
+    matches: tuple[Match, ...] = ()
 
     @property
     def state(self) -> State:
@@ -81,6 +125,16 @@ class Finding:
             return "self_reported"
         return "unverified" if self.unverified else "missing"
 
+    @property
+    def exact_state(self) -> State:
+        """The strongest backing by exact matches only (what a similar name cannot give)."""
+        return _state(m.standing for m in self.matches if m.exact)
+
+    @property
+    def similar_only(self) -> bool:
+        """Met at its standing only through similar names (shown as such on the page)."""
+        return self.state != "missing" and self.exact_state != self.state
+
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
@@ -88,22 +142,25 @@ class Explanation:
 
     findings: tuple[Finding, ...]
 
-    def count(self, state: State, *, required: bool) -> int:
-        """How many required (or preferred) requirements are in ``state``."""
-        return sum(1 for f in self.findings
-                   if f.requirement.required == required and f.state == state)
+    def count(self, state: State, *, required: bool, exact: bool = False) -> int:
+        """How many required (or preferred) requirements are in ``state`` (by exact
+        matches only, when ``exact``)."""
+        return sum(1 for f in self.findings if f.requirement.required == required
+                   and (f.exact_state if exact else f.state) == state)
 
     @property
     def sort_key(self) -> tuple[int, ...]:
-        """Stronger explanations sort first: required verified, then required met at all
-        (verified or self-reported; a record that failed its check does not count), then the
-        same for preferred."""
-        def met(required: bool) -> int:
-            return sum(1 for f in self.findings
-                       if f.requirement.required == required
-                       and f.state in ("verified", "self_reported"))
-        return (-self.count("verified", required=True), -met(True),
-                -self.count("verified", required=False), -met(False))
+        """Stronger explanations sort first (the order in the module docstring): for required
+        then preferred requirements, verified, met at all (a failed check does not count),
+        verified exactly, met exactly."""
+        key: list[int] = []
+        for required in (True, False):
+            mine = [f for f in self.findings if f.requirement.required == required]
+            key += [-sum(f.state == "verified" for f in mine),
+                    -sum(f.state in MET for f in mine),
+                    -sum(f.exact_state == "verified" for f in mine),
+                    -sum(f.exact_state in MET for f in mine)]
+        return tuple(key)
 
 
 def skill_from(data: Mapping[str, Any]) -> Skill:
@@ -135,28 +192,79 @@ def resolve(text: str, catalog: Iterable[Skill]) -> Skill:
     return Skill(name=text)
 
 
-def finding(requirement: Requirement, evidence: Sequence[Evidence]) -> Finding:
-    """Which records back one requirement, by standing."""
+def similar_names(requirements: Sequence[Requirement], names: Iterable[str], *,
+                  threshold: float = SEMANTIC_THRESHOLD) -> dict[str, dict[str, float]]:
+    """For each requirement's name, the record skill names alike enough to count as the same
+    skill (raises ``ModelUnavailableError`` without the model)."""
+    wanted = list(dict.fromkeys(f for r in requirements if (f := fold(r.skill.name))))
+    pool = sorted({f for n in names if (f := fold(n))})
+    if not wanted or not pool:
+        return {}
+    found = similar_labels(wanted, pool, threshold=threshold)
+    return {w: {pool[i]: score for i, score in hits if pool[i] != w}
+            for w, hits in zip(wanted, found, strict=True)}
+
+
+def names_of(evidence: Iterable[Evidence]) -> set[str]:
+    """Every skill name in some records (what ``similar_names`` compares with)."""
+    return {skill.name for item in evidence for skill in item.skills if skill.name}
+
+
+def _how(requirement_keys: frozenset[str], skill: Skill,
+         near: Mapping[str, float]) -> tuple[How, float | None] | None:
+    shared = [k.split(":", 1)[0] for k in identifiers(skill) if k in requirement_keys]
+    if shared:
+        how = cast(How, min(shared, key=HOW_ORDER.index))
+        return how, None
+    score = near.get(fold(skill.name)) if near else None
+    return ("similar", score) if score is not None else None
+
+
+def finding(requirement: Requirement, evidence: Sequence[Evidence], *,
+            similar: Similar | None = None) -> Finding:
+    """Which records back one requirement, by standing, and how each one meets it."""
     hits = {"verified": [], "self_reported": [], "unverified": []}  # type: dict[str, list[str]]
     keys = requirement.keys
+    near = (similar or {}).get(fold(requirement.skill.name), {})
+    matches: list[Match] = []
     for item in evidence:
-        if keys & item.keys and item.label not in hits[item.standing]:
+        best: Match | None = None
+        for skill in item.skills:
+            found = _how(keys, skill, near)
+            if found is None:
+                continue
+            candidate = Match(item.label, item.standing, skill, found[0], found[1])
+            if best is None or _stronger(candidate, best):
+                best = candidate
+        if best is None:
+            continue
+        if best not in matches:
+            matches.append(best)
+        if item.label not in hits[item.standing]:
             hits[item.standing].append(item.label)
     return Finding(requirement, tuple(hits["verified"]), tuple(hits["self_reported"]),
-                   tuple(hits["unverified"]))
+                   tuple(hits["unverified"]), tuple(matches))
 
 
-def explain(requirements: Sequence[Requirement], evidence: Sequence[Evidence]) -> Explanation:
+def _stronger(a: Match, b: Match) -> bool:
+    return (HOW_ORDER.index(a.how), -(a.similarity or 0.0)) < \
+        (HOW_ORDER.index(b.how), -(b.similarity or 0.0))
+
+
+def explain(requirements: Sequence[Requirement], evidence: Sequence[Evidence], *,
+            similar: Similar | None = None) -> Explanation:
     """Each requirement (required ones first, in the role's order) and how it is met."""
     ordered = [r for r in requirements if r.required] + [r for r in requirements
                                                           if not r.required]
-    return Explanation(tuple(finding(r, evidence) for r in ordered))
+    return Explanation(tuple(finding(r, evidence, similar=similar) for r in ordered))
 
 
 def rank(requirements: Sequence[Requirement],
-         candidates: Sequence[tuple[str, Sequence[Evidence]]]) -> list[tuple[str, Explanation]]:
-    """Candidates (id, evidence), strongest explanation first; ties keep arrival order."""
-    explained = [(cid, explain(requirements, ev)) for cid, ev in candidates]
+         candidates: Sequence[tuple[str, Sequence[Evidence]]], *,
+         similar: Similar | None = None) -> list[tuple[str, Explanation]]:
+    """Candidates (id, evidence), strongest explanation first; ties keep arrival order.
+    ``similar`` (from ``similar_names``) adds matches by similar name; None: exact only."""
+    explained = [(cid, explain(requirements, ev, similar=similar)) for cid, ev in candidates]
     order = sorted(range(len(explained)), key=lambda i: (explained[i][1].sort_key, i))
     return [explained[i] for i in order]
 

@@ -3,8 +3,10 @@
 Spec: 1EdTech Open Badges 3.0, section 4.3 (Alignment), with the merge rules of
 ``openler.wallet.skills_identity`` as ``openler.verifier.matching`` applies them: a
 requirement is met by a record when the two share an identifier (target URL, framework
-and code, or folded name). Issue 7, item 6: ranking a role against 10,000 shared
-profiles in under one second, every result able to explain itself.
+and code, or folded name), or, failing that, when a skill name of the record is alike
+enough to the requirement's name (``openler.skills.similarity.SEMANTIC_THRESHOLD``).
+Issue 7, item 6: ranking a role against 10,000 shared profiles in under one second,
+every result able to explain itself.
 
 How. Building the index computes every skill's identifiers once (memoised per distinct
 skill) and keeps an inverted index ``identifier -> profiles`` for verified and for
@@ -13,11 +15,20 @@ posting sets, and counting: no pairwise comparison of skills. Records whose chec
 failed do not count in a ranking (as in ``matching``), so they are not posted; they
 still appear in explanations.
 
-Order (the same as ``matching.rank``): required requirements met by verified records,
-then required met at all (verified or self-reported), then the same for preferred,
-more first. Ties keep the order in which profiles were given to ``build_index``
-(their arrival), so a page that builds the index from shares oldest first shows the
-oldest share first among equals.
+Similar names at query time. The index keeps its distinct folded skill names
+(``labels``: far fewer than profiles x skills). For a role, ``similar_for`` compares the
+role's few requirement names with those labels once (the labels' vectors are embedded
+on first use and kept by the index, ``label_vectors``; the result equals
+``matching.similar_names`` over the same names), and ``rank`` then adds, per
+requirement, the posting sets of ``name:<label>`` for every similar label: still set
+lookups, no pairwise comparison per profile.
+
+Order (the same as ``matching.rank``, see its docstring): for required then preferred
+requirements, met by verified records, met at all, met exactly by verified records,
+met exactly at all, more first; so a match by similar name only ranks below an exact
+one of the same standing. Ties keep the order in which profiles were given to
+``build_index`` (their arrival), so a page that builds the index from shares oldest
+first shows the oldest share first among equals.
 
 Explanations are lazy: a ``RankedProfile`` carries its counts at once, and its
 ``explanation`` (a ``matching.Explanation``, identical to what ``matching.rank``
@@ -26,8 +37,7 @@ the top 20 of 10,000 pays for 20 explanations.
 
 What it reads: the ``matching.Evidence`` of each profile (skills, record label,
 standing) and an opaque profile id. Names, schools, dates of birth and addresses are
-not inputs at all. Semantic similarity is not applied here (only codes, URLs and
-names); see ``SEMANTIC_THRESHOLD``.
+not inputs at all; similar names compare skill names only.
 """
 
 from __future__ import annotations
@@ -36,16 +46,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from openler.verifier.matching import Evidence, Explanation, Finding, Requirement
-from openler.wallet.models import Skill
-from openler.wallet.skills_identity import identifiers
+import numpy as np
 
-# Semantic similarity is not used by this index: a requirement matches a record only by
-# shared identifier. ``None`` states that on the page ("exact skill equivalence only").
-SEMANTIC_THRESHOLD: float | None = None
+from openler.skills import similarity
+from openler.skills.similarity import SEMANTIC_THRESHOLD
+from openler.verifier import matching
+from openler.verifier.matching import Evidence, Explanation, Requirement, Similar
+from openler.wallet.models import Skill
+from openler.wallet.skills_identity import fold, identifiers
+
+__all__ = ["SEMANTIC_THRESHOLD", "ProfileIndex", "RankedProfile", "SharedProfile",
+           "build_index", "rank", "similar_for"]
 
 Counts = tuple[int, int, int, int]
-_Role = tuple[tuple[Requirement, frozenset[str]], ...]
 
 
 @runtime_checkable
@@ -67,17 +80,24 @@ class SharedProfile:
 class ProfileIndex:
     """Profiles in arrival order with posting sets per skill identifier; immutable."""
 
-    __slots__ = ("profiles", "ids", "record_keys", "_verified", "_self_reported")
+    __slots__ = ("profiles", "ids", "labels", "_verified", "_self_reported", "_vectors")
 
-    def __init__(self, profiles: tuple[SharedProfile, ...],
-                 record_keys: tuple[tuple[frozenset[str], ...], ...],
+    def __init__(self, profiles: tuple[SharedProfile, ...], labels: tuple[str, ...],
                  verified: dict[str, frozenset[int]],
                  self_reported: dict[str, frozenset[int]]) -> None:
         self.profiles = profiles
         self.ids = tuple(profile.profile_id for profile in profiles)
-        self.record_keys = record_keys  # per profile, per record: Evidence.keys, precomputed
+        self.labels = labels  # distinct folded skill names of every record, sorted
         self._verified = verified
         self._self_reported = self_reported
+        self._vectors: np.ndarray | None = None
+
+    def label_vectors(self) -> np.ndarray:
+        """The embeddings of ``labels`` (one row each), computed on first use and kept, so
+        each query embeds only the role's names (ModelUnavailableError without the model)."""
+        if self._vectors is None:
+            self._vectors = similarity.embed(self.labels)
+        return self._vectors
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -100,16 +120,26 @@ class ProfileIndex:
 class RankedProfile:
     """One profile's place in a ranking: counts now, explanation on first access."""
 
-    __slots__ = ("profile_id", "position", "counts", "_index", "_role", "_explanation")
+    __slots__ = ("profile_id", "position", "counts", "exact", "_index", "_role", "_similar",
+                 "_explanation")
 
-    def __init__(self, profile_id: str, position: int, counts: Counts, index: ProfileIndex,
-                 role: _Role) -> None:
+    def __init__(self, profile_id: str, position: int, counts: Counts, exact: Counts,
+                 index: ProfileIndex, role: tuple[Requirement, ...],
+                 similar: Similar | None) -> None:
         self.profile_id = profile_id
         self.position = position  # arrival order in the index
         self.counts = counts  # required verified, required met, preferred verified, met
+        self.exact = exact  # the same four, counting exact matches only
         self._index = index
         self._role = role
+        self._similar = similar
         self._explanation: Explanation | None = None
+
+    @property
+    def sort_key(self) -> tuple[int, ...]:
+        """``matching.Explanation.sort_key`` of this profile, from the counts alone."""
+        c, e = self.counts, self.exact
+        return (-c[0], -c[1], -e[0], -e[1], -c[2], -c[3], -e[2], -e[3])
 
     @property
     def evidence(self) -> tuple[Evidence, ...]:
@@ -121,13 +151,13 @@ class RankedProfile:
         """Every requirement and the records that meet it (computed once, when asked);
         equal to ``matching.explain`` on the same records."""
         if self._explanation is None:
-            self._explanation = _explain(self._role, self.evidence,
-                                         self._index.record_keys[self.position])
+            self._explanation = matching.explain(self._role, self.evidence,
+                                                 similar=self._similar)
         return self._explanation
 
     def __repr__(self) -> str:
         return f"RankedProfile({self.profile_id!r}, position={self.position}, " \
-               f"counts={self.counts})"
+               f"counts={self.counts}, exact={self.exact})"
 
 
 def build_index(profiles: Iterable[SharedProfile | tuple[str, Sequence[Evidence]]]
@@ -136,53 +166,71 @@ def build_index(profiles: Iterable[SharedProfile | tuple[str, Sequence[Evidence]
     memo: dict[Skill, tuple[str, ...]] = {}
     verified: dict[str, set[int]] = {}
     self_reported: dict[str, set[int]] = {}
-    unverified: dict[str, set[int]] = {}  # not posted: a failed check never counts
-    postings = {"verified": verified, "self_reported": self_reported,
-                "unverified": unverified}
+    postings = {"verified": verified, "self_reported": self_reported}
     kept: list[SharedProfile] = []
-    record_keys: list[tuple[frozenset[str], ...]] = []
+    labels: set[str] = set()
     for position, item in enumerate(profiles):
         profile = item if isinstance(item, SharedProfile) else \
             SharedProfile(str(item[0]), tuple(item[1]))
         kept.append(profile)
-        own: list[frozenset[str]] = []
         for record in profile.evidence:
             keys: set[str] = set()
             for skill in record.skills:
                 found = memo.get(skill)
                 if found is None:
                     found = memo[skill] = identifiers(skill)
+                    if label := fold(skill.name):
+                        labels.add(label)
                 keys.update(found)
-            own.append(frozenset(keys))
-            if record.standing != "unverified":
-                posted = postings[record.standing]
+            posted = postings.get(record.standing)  # a failed check never counts: not posted
+            if posted is not None:
                 for key in keys:
                     posted.setdefault(key, set()).add(position)
-        record_keys.append(tuple(own))
-    return ProfileIndex(tuple(kept), tuple(record_keys),
+    return ProfileIndex(tuple(kept), tuple(sorted(labels)),
                         {k: frozenset(v) for k, v in verified.items()},
                         {k: frozenset(v) for k, v in self_reported.items()})
 
 
+def _requirements(role: Sequence[Requirement] | HasRequirements) -> tuple[Requirement, ...]:
+    return tuple(role.requirements if isinstance(role, HasRequirements) else role)
+
+
+def similar_for(role: Sequence[Requirement] | HasRequirements, index: ProfileIndex, *,
+                threshold: float = SEMANTIC_THRESHOLD) -> dict[str, dict[str, float]]:
+    """The index's skill names alike enough to each requirement's name (query-time work for
+    one role, equal to ``matching.similar_names`` over the same names; raises
+    ``ModelUnavailableError`` without the model)."""
+    wanted = list(dict.fromkeys(f for r in _requirements(role) if (f := fold(r.skill.name))))
+    if not wanted or not index.labels:
+        return {}
+    labels = index.labels
+    found = similarity.similar_to(wanted, index.label_vectors(), threshold=threshold)
+    return {w: {labels[i]: score for i, score in hits if labels[i] != w}
+            for w, hits in zip(wanted, found, strict=True)}
+
+
 def rank(role: Sequence[Requirement] | HasRequirements, index: ProfileIndex, *,
-         limit: int | None = None) -> list[RankedProfile]:
+         limit: int | None = None, similar: Similar | None = None) -> list[RankedProfile]:
     """Profiles strongest first (``matching.rank``'s order, ties by arrival), at most
     ``limit`` of them; explanations are computed lazily. ``role`` is a ``roles.Role`` or
-    its requirements."""
-    requirements = tuple(role.requirements if isinstance(role, HasRequirements) else role)
+    its requirements; ``similar`` (from ``similar_for``) adds matches by similar name."""
+    requirements = _requirements(role)
     ordered = tuple(r for r in requirements if r.required) + tuple(
         r for r in requirements if not r.required)
-    keyed: _Role = tuple((r, r.keys) for r in ordered)
     base = len(requirements) + 1
-    weights = {True: (base ** 3, base ** 2), False: (base, 1)}
     score: dict[int, int] = {}
-    for requirement, keys in keyed:
-        verified, met = index.holders(keys)
-        heavy, light = weights[requirement.required]
-        for position in verified:
-            score[position] = score.get(position, 0) + heavy
-        for position in met:
-            score[position] = score.get(position, 0) + light
+    for requirement in ordered:
+        exact_verified, exact_met = index.holders(requirement.keys)
+        near = (similar or {}).get(fold(requirement.skill.name))
+        verified, met = exact_verified, exact_met
+        if near:
+            near_verified, near_met = index.holders(f"name:{label}" for label in near)
+            verified, met = verified | near_verified, met | near_met
+        shift = 4 if requirement.required else 0
+        for group, power in ((verified, 3), (met, 2), (exact_verified, 1), (exact_met, 0)):
+            weight = base ** (power + shift)
+            for position in group:
+                score[position] = score.get(position, 0) + weight
     size = len(index.profiles)
     top = sorted(score, key=lambda p: p - score[p] * size)  # score desc, then arrival; no tuples
     count = size if limit is None else max(0, min(limit, size))
@@ -192,28 +240,17 @@ def rank(role: Sequence[Requirement] | HasRequirements, index: ProfileIndex, *,
         chosen.extend(p for p in range(size) if p not in scored)
         del chosen[count:]
     ids = index.ids
-    counts: dict[int, Counts] = {0: (0, 0, 0, 0)}
+    decoded: dict[int, tuple[Counts, Counts]] = {0: ((0, 0, 0, 0), (0, 0, 0, 0))}
     for value in set(score.values()):
-        counts[value] = _counts(value, base)
-    return [RankedProfile(ids[p], p, counts[score.get(p, 0)], index, keyed) for p in chosen]
+        decoded[value] = _counts(value, base)
+    return [RankedProfile(ids[p], p, *decoded[score.get(p, 0)], index, ordered, similar)
+            for p in chosen]
 
 
-def _counts(score: int, base: int) -> Counts:
-    rest, preferred_met = divmod(score, base)
-    rest, preferred_verified = divmod(rest, base)
-    required_verified, required_met = divmod(rest, base)
-    return (required_verified, required_met, preferred_verified, preferred_met)
-
-
-def _explain(role: _Role, evidence: tuple[Evidence, ...],
-             record_keys: tuple[frozenset[str], ...]) -> Explanation:
-    """``matching.explain`` with each record's identifiers taken from the index."""
-    findings = []
-    for requirement, keys in role:
-        hits: dict[str, list[str]] = {"verified": [], "self_reported": [], "unverified": []}
-        for record, own in zip(evidence, record_keys, strict=True):
-            if keys & own and record.label not in hits[record.standing]:
-                hits[record.standing].append(record.label)
-        findings.append(Finding(requirement, tuple(hits["verified"]),
-                                tuple(hits["self_reported"]), tuple(hits["unverified"])))
-    return Explanation(tuple(findings))
+def _counts(score: int, base: int) -> tuple[Counts, Counts]:
+    digits = []
+    for _ in range(8):
+        score, digit = divmod(score, base)
+        digits.append(digit)
+    d = digits  # least significant first: preferred (met exact, verified exact, met, verified)
+    return (d[7], d[6], d[3], d[2]), (d[5], d[4], d[1], d[0])

@@ -105,7 +105,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
              wallet_share_pages.router, wallet_import.router, wallet_self.router,
              wallet_skills.router,
              wallet_offers.router, wallet_requests.router, wallet_print.router,
-             wallet_backup.router, verifier_pages.router, verifier_inbox.router,
+             wallet_backup.router, verifier_pages.router, verifier_requests.pages,
+             verifier_inbox.router,
              verifier_credit.router, skills_frameworks.router,
              wallet_pathways.router, skills_rejections.router)
     for router in pages:

@@ -3,9 +3,11 @@ shares addressed to the organization, "check again", and roles matched to what w
 
 Spec: OpenID for Verifiable Presentations 1.0, sections 5 and 8.2 (through
 ``openler.verifier.requests`` and ``responses``); role matching by
-``openler.verifier.matching`` (skills only: never names, photos, schools,
-dates of birth or addresses). Owners and verifier staff of the organization
-only: 404 outside it, 403 for other roles.
+``openler.verifier.matching_index`` over ``openler.verifier.matching`` (skills only: never
+names, photos, schools, dates of birth or addresses), with skill names compared by
+meaning above ``openler.skills.similarity.SEMANTIC_THRESHOLD`` (stated on the page), or
+exact matching only, with a note, when the language model is not available. Owners and
+verifier staff of the organization only: 404 outside it, 403 for other roles.
 """
 
 from __future__ import annotations
@@ -13,16 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from babel.dates import format_date, format_datetime
 from fastapi import APIRouter, Request
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from openler.issuer.delivery.qr import qr_svg
+from openler.skills.encoder import ModelUnavailableError
+from openler.skills.similarity import SEMANTIC_THRESHOLD
 from openler.storage.tables import Organization, User
-from openler.verifier import asking, inbox, matching, report, roles, trust
+from openler.verifier import inbox, matching, matching_index, roles
 from openler.verifier import requests as verifier_requests
 from openler.verifier.dcql import MAX_QUERIES
 from openler.wallet import org_shares
@@ -42,6 +44,7 @@ from openler.web.security import CheckedForm
 from openler.web.templating import render
 
 router = APIRouter(prefix="/orgs/{org_id}")
+MAX_RANKED = 50  # answers shown with their explanation on one page, strongest first
 MAX_ASKED = MAX_QUERIES  # one DCQL credential query per skill
 TYPE_LABELS = (("achievement", N_("An achievement or badge (Open Badges 3.0)")),
                ("clr", N_("A learner record with several achievements (CLR 2.0)")),
@@ -106,6 +109,29 @@ def _base_url(config: Any) -> str:
     return str(config.base.url)
 
 
+def _similar(role: roles.Role, index: matching_index.ProfileIndex
+             ) -> tuple[matching.Similar | None, dict[str, Any]]:
+    """Similar names for a role over an index, and what the page says about them (exact
+    matching only, said plainly, when the language model is not available)."""
+    percent = int(round(SEMANTIC_THRESHOLD * 100))
+    try:
+        return matching_index.similar_for(role, index), {"on": True, "percent": percent}
+    except ModelUnavailableError:
+        return None, {"on": False, "percent": percent}
+
+
+def _ranked_answers(role: roles.Role, answers: list[inbox.Answer]
+                    ) -> tuple[list[tuple[inbox.Answer, matching.Explanation]], int,
+                               dict[str, Any]]:
+    """Checked answers ranked against a role through the profile index (strongest first, at
+    most MAX_RANKED explained), how many there were, and the similarity note."""
+    checked = [a for a in answers if a.checkable]
+    index = matching_index.build_index((a.id, inbox.evidence_of(a)) for a in checked)
+    similar, semantic = _similar(role, index)
+    ranked = matching_index.rank(role, index, limit=MAX_RANKED, similar=similar)
+    return [(checked[r.position], r.explanation) for r in ranked], len(checked), semantic
+
+
 # ---- presentation requests --------------------------------------------------------------
 
 def _new_request_page(request: Request, db: DbSession, org: Organization, values: dict[str, Any],
@@ -130,7 +156,6 @@ def request_list(request: Request, org_id: str, db: DbSession, user: SignedIn,
                                                  "counts": counts})
 
 
-@router.get("/requests/new")
 def new_request_page(request: Request, org_id: str, db: DbSession, user: SignedIn,
                      now: Now) -> Response:
     """Ask for records showing skills, or of a credential type, for a job, until a day."""
@@ -151,85 +176,6 @@ def _lifetime(until: str, now: datetime) -> timedelta | str:
     if last > (now + verifier_requests.MAX_LIFETIME).date():
         return "until_too_far"
     return min(end - now, verifier_requests.MAX_LIFETIME)
-
-
-@router.post("/requests/new")
-def create_request(request: Request, org_id: str, form: CheckedForm, db: DbSession,
-                   user: SignedIn, now: Now) -> Response:
-    """Build the DCQL query, make the request (and its role), and show its link."""
-    org = member(db, user, org_id)
-    keys = [k[len("skill-"):] for k, v in form.items() if k.startswith("skill-") and v == "yes"]
-    purpose, free_text = form.get("purpose", ""), form.get("free_text", "")[:2000]
-    kind, until = form.get("credential_type", "achievement"), form.get("until", "")
-    if kind not in asking.CREDENTIAL_TYPES:
-        kind = "achievement"
-    values: dict[str, Any] = {"purpose": purpose, "skills": keys, "free_text": free_text,
-                              "credential_type": kind, "until": until}
-    skills = roles.pick(db, keys=keys, free_text=free_text)[:MAX_ASKED]
-    errors: dict[str, str] = {}
-    lifetime = _lifetime(until, now)
-    if isinstance(lifetime, str):
-        errors["until"] = lifetime
-        lifetime = verifier_requests.DEFAULT_LIFETIME
-    if not " ".join(purpose.split()):
-        errors["purpose"] = "purpose_missing"
-    if not errors:
-        try:
-            made = verifier_requests.create_request(
-                db, org_id=org.id, purpose=purpose, now=now, lifetime=lifetime,
-                dcql_query=asking.skills_query(skills, kind))
-        except verifier_requests.InvalidVerifierRequest as exc:
-            errors.update(exc.errors)
-    if errors:
-        return _new_request_page(request, db, org, values, _errors(errors), FORM_ERROR_STATUS)
-    if skills:
-        roles.create_role(db, org_id=org.id, name=made.purpose, required=skills, preferred=[],
-                          now=now, request_id=made.id)
-    request.session["flash"] = N_("Your request is ready. Send the link or show the QR code.")
-    return RedirectResponse(f"/orgs/{org.id}/requests/{made.id}", status_code=303)
-
-
-def _answer_view(answer: inbox.Answer, role: roles.Role | None, language: str,
-                 trusted: report.TrustLookup) -> dict[str, Any]:
-    """What the page shows of one answer: the latest report of each presentation in it (in the
-    words of ``openler.verifier.report``), and the match explanation."""
-    reports = []
-    presentations = answer.report.get("presentations", []) if answer.checkable else []
-    tokens = [item for values in (answer.vp_token or {}).values()
-              for item in (values if isinstance(values, list) else [values])]
-    for n, item in enumerate(presentations):
-        result = item.get("result") if isinstance(item, dict) else None
-        if isinstance(result, dict):
-            document = tokens[n] if n < len(tokens) else None
-            reports.append(report.build(report.result_from_dict(result), document=document,
-                                        trust=trusted))
-    explanation = matching.explain(role.requirements, inbox.evidence_of(answer)) \
-        if role else None
-    return {"answer": answer, "reports": reports, "explanation": explanation,
-            "language": language}
-
-
-@router.get("/requests/{request_id}")
-def request_page(request: Request, org_id: str, request_id: str, db: DbSession,
-                 user: SignedIn, now: Now, config: Config) -> Response:
-    """The link and QR code while open, the expiry, and the answers with their checks."""
-    org = member(db, user, org_id)
-    try:
-        made = verifier_requests.get_request(db, request_id=request_id, org_id=org.id)
-    except verifier_requests.RequestUnavailable:
-        raise HTTPException(404) from None
-    link = verifier_requests.wallet_link(_base_url(config), made.id)
-    state = made.status(now)
-    role = roles.role_for_request(db, org_id=org.id, request_id=made.id)
-    answers = inbox.answers_of(db, org_id=org.id, request_id=made.id)
-    language = language_of(request)
-    return _page(request, "requests_show.html", org, {
-        "made": made, "state": state, "link": link, "role": role,
-        "wallet_path": "/wallet/requests/new?" + urlsplit(link).query,
-        "qr": qr_svg(link, title=gettext("QR code of the request link"))
-        if state == "open" else "",
-        "answers": [_answer_view(a, role, language, trust.lookup_for(db, org_id=org.id))
-                    for a in answers]})
 
 
 @router.post("/requests/{request_id}/answers/{answer_id}/check")
@@ -260,11 +206,17 @@ def check_answer(request: Request, org_id: str, request_id: str, answer_id: str,
 @router.get("/inbox")
 def inbox_page(request: Request, org_id: str, db: DbSession, user: SignedIn,
                now: Now) -> Response:
-    """Answers to the organization's requests, and live shares addressed to it."""
+    """Answers to the organization's requests, and live shares addressed to it; with a role
+    chosen, the checked answers ranked against it with their explanations."""
     org = member(db, user, org_id)
+    answers = inbox.answers_of(db, org_id=org.id)
+    all_roles = roles.roles_of(db, org_id=org.id)
+    chosen = next((r for r in all_roles if r.id == request.query_params.get("role")), None)
+    ranked, total, semantic = _ranked_answers(chosen, answers) if chosen else ([], 0, {})
     return _page(request, "inbox.html", org, {
-        "answers": inbox.answers_of(db, org_id=org.id),
-        "shares": org_shares.inbox(db, org_id=org.id, now=now)})
+        "answers": answers, "shares": org_shares.inbox(db, org_id=org.id, now=now),
+        "roles": all_roles, "role": chosen, "ranked": ranked, "total": total,
+        "semantic": semantic, "max_ranked": MAX_RANKED})
 
 
 @router.get("/inbox/shares/{share_id}")
@@ -283,10 +235,16 @@ def inbox_share(request: Request, org_id: str, share_id: str, db: DbSession, use
     evidence = [matching.Evidence(r.summary.achievement_name, tuple(r.summary.skills),
                                   matching.standing(r.report.outcome, r.self_reported))
                 for r in view.records]
+    explanation: matching.Explanation | None = None
+    semantic: dict[str, Any] = {}
+    if chosen:
+        index = matching_index.build_index([(share_id, evidence)])
+        similar, semantic = _similar(chosen, index)
+        explanation = matching_index.rank(chosen, index, similar=similar)[0].explanation
     return _page(request, "inbox_share.html", org, {
         "view": view, "share_id": share_id, "roles": all_roles, "role": chosen,
-        "language": language_of(request),
-        "explanation": matching.explain(chosen.requirements, evidence) if chosen else None})
+        "language": language_of(request), "explanation": explanation,
+        "semantic": semantic})
 
 
 # ---- roles ------------------------------------------------------------------------------
@@ -301,7 +259,8 @@ def _roles_page(request: Request, db: DbSession, org: Organization, values: dict
     return _page(request, "roles.html", org, {
         "roles": roles.roles_of(db, org_id=org.id), "values": values, "errors": errors,
         "catalog": [(matching.skill_key(s), s) for s in catalog],
-        "skills": skills or skill_pages.Panel(), "added": added}, status_code)
+        "skills": skills or skill_pages.Panel(rejections_url=skill_pages.rejections_url(org.id)),
+        "added": added}, status_code)
 
 
 def _role_values(form: dict[str, str]) -> dict[str, Any]:
@@ -375,15 +334,14 @@ def create_role(request: Request, org_id: str, form: CheckedForm, db: DbSession,
 @router.get("/roles/{role_id}")
 def role_page(request: Request, org_id: str, role_id: str, db: DbSession, user: SignedIn,
               now: Now) -> Response:
-    """Every checked answer explained against the role, strongest first."""
+    """Every checked answer explained against the role, strongest first (through the
+    profile index, with similar skill names when the language model is available)."""
     org = member(db, user, org_id)
     try:
         role = roles.get_role(db, org_id=org.id, role_id=role_id)
     except roles.RoleNotFound:
         raise HTTPException(404) from None
-    answers = [a for a in inbox.answers_of(db, org_id=org.id) if a.checkable]
-    ranked = matching.rank(role.requirements, [(a.id, inbox.evidence_of(a)) for a in answers])
-    by_id = {a.id: a for a in answers}
+    ranked, total, semantic = _ranked_answers(role, inbox.answers_of(db, org_id=org.id))
     return _page(request, "roles_show.html", org, {
-        "role": role, "ranked": [(by_id[i], e) for i, e in ranked],
-        "shares": org_shares.inbox(db, org_id=org.id, now=now)})
+        "role": role, "ranked": ranked, "total": total, "semantic": semantic,
+        "max_ranked": MAX_RANKED, "shares": org_shares.inbox(db, org_id=org.id, now=now)})

@@ -6,22 +6,46 @@ reference, RFC 9101 ``request_uri``; with the ``redirect_uri:`` Client Identifie
 Prefix it is unsigned: an ``alg: none`` JWT of type ``oauth-authz-req+jwt``) and
 8.2 (Response Mode ``direct_post``: a form-encoded ``vp_token`` and ``state``, or an
 ``error``; answered 200 with a JSON object, or the OAuth JSON error). Never cached.
+
+Also the employer's own pages of one request (``pages``, mounted before
+``verifier_inbox.router``, whose routes for the same paths they replace): making it, with
+the catalog's similar skill names accepted as further ``targetName`` values
+(``openler.verifier.asking.alternative_names``), and showing it with every answer explained
+against the asked skills by ``asking.answer_findings``: exact matches first, then skill
+names alike in meaning above ``openler.skills.similarity.SEMANTIC_THRESHOLD`` (stated on
+the page), each finding with the records behind it and how each matched; exact matching
+only, said plainly, when the language model is not available. Owners and verifier staff
+of the organization only: 404 outside it, 403 for other roles.
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from openler.issuer.delivery.qr import qr_svg
+from openler.skills.similarity import ModelUnavailableError
+from openler.verifier import asking, inbox, report, roles, trust
 from openler.verifier import requests as verifier_requests
 from openler.verifier import responses as verifier_responses
-from openler.web.api.deps import Config, outbound_fetcher
+from openler.verifier.matching import Explanation, Requirement
+from openler.web.api.deps import Config, language_of, outbound_fetcher
+from openler.web.deps import CurrentUser as SignedIn
 from openler.web.deps import DbSession, Now
+from openler.web.errors import FORM_ERROR_STATUS
+from openler.web.i18n import N_, gettext
+from openler.web.routers import verifier_inbox as employer
+from openler.web.routers.verifier_trust_pages import member
+from openler.web.security import CheckedForm
 
 router = APIRouter()
+pages = APIRouter(prefix="/orgs/{org_id}")
 NO_STORE = {"Cache-Control": "no-store"}
 MAX_FORM = 2_500_000
 UNAVAILABLE = {"unknown": (404, "There is no such presentation request."),
@@ -118,3 +142,107 @@ async def response_endpoint(request: Request, request_id: str, db: DbSession, co
     except verifier_responses.ResponseRefused as exc:
         return _error(exc.status, exc.error, exc.description)
     return JSONResponse(body, headers=NO_STORE)
+
+
+# ---- the employer's pages of one request ------------------------------------------------
+
+# Before "/requests/{request_id}", so that "new" is never taken for a request id.
+pages.add_api_route("/requests/new", employer.new_request_page, methods=["GET"])
+
+
+@pages.post("/requests/new")
+def create_request(request: Request, org_id: str, form: CheckedForm, db: DbSession,
+                   user: SignedIn, now: Now) -> Response:
+    """Build the DCQL query (similar catalog names accepted too), make the request and its
+    role, and show its link."""
+    org = member(db, user, org_id)
+    keys = [k[len("skill-"):] for k, v in form.items() if k.startswith("skill-") and v == "yes"]
+    purpose, free_text = form.get("purpose", ""), form.get("free_text", "")[:2000]
+    kind, until = form.get("credential_type", "achievement"), form.get("until", "")
+    if kind not in asking.CREDENTIAL_TYPES:
+        kind = "achievement"
+    values: dict[str, Any] = {"purpose": purpose, "skills": keys, "free_text": free_text,
+                              "credential_type": kind, "until": until}
+    skills = roles.pick(db, keys=keys, free_text=free_text)[:employer.MAX_ASKED]
+    errors: dict[str, str] = {}
+    lifetime = employer._lifetime(until, now)
+    if isinstance(lifetime, str):
+        errors["until"] = lifetime
+        lifetime = verifier_requests.DEFAULT_LIFETIME
+    if not " ".join(purpose.split()):
+        errors["purpose"] = "purpose_missing"
+    if not errors:
+        try:
+            alternatives = asking.alternative_names(skills, roles.catalog_skills(db))
+        except ModelUnavailableError:
+            alternatives = {}
+        try:
+            made = verifier_requests.create_request(
+                db, org_id=org.id, purpose=purpose, now=now, lifetime=lifetime,
+                dcql_query=asking.skills_query(skills, kind, alternatives=alternatives))
+        except verifier_requests.InvalidVerifierRequest as exc:
+            errors.update(exc.errors)
+    if errors:
+        return employer._new_request_page(request, db, org, values, employer._errors(errors),
+                                          FORM_ERROR_STATUS)
+    if skills:
+        roles.create_role(db, org_id=org.id, name=made.purpose, required=skills, preferred=[],
+                          now=now, request_id=made.id)
+    request.session["flash"] = N_("Your request is ready. Send the link or show the QR code.")
+    return RedirectResponse(f"/orgs/{org.id}/requests/{made.id}", status_code=303)
+
+
+def _reports(answer: inbox.Answer, trusted: report.TrustLookup) -> list[Any]:
+    """The latest report of each presentation in an answer, in the words of ``report``."""
+    built = []
+    presentations = answer.report.get("presentations", []) if answer.checkable else []
+    tokens = [item for values in (answer.vp_token or {}).values()
+              for item in (values if isinstance(values, list) else [values])]
+    for n, item in enumerate(presentations):
+        result = item.get("result") if isinstance(item, dict) else None
+        if isinstance(result, dict):
+            document = tokens[n] if n < len(tokens) else None
+            built.append(report.build(report.result_from_dict(result), document=document,
+                                      trust=trusted))
+    return built
+
+
+def explained_answers(requirements: Sequence[Requirement], answers: Sequence[inbox.Answer]
+                      ) -> tuple[list[Explanation | None], dict[str, Any]]:
+    """Each answer's explanation against the asked skills (None for one never checked), and
+    what the page says about similar names: reads only skills and check outcomes."""
+    checked = [n for n, a in enumerate(answers) if a.checkable]
+    found = asking.answer_findings(requirements,
+                                   [inbox.evidence_of(answers[n]) for n in checked])
+    explained: list[Explanation | None] = [None] * len(answers)
+    for n, explanation in zip(checked, found.explanations, strict=True):
+        explained[n] = explanation
+    return explained, {"on": found.semantic, "percent": found.percent}
+
+
+@pages.get("/requests/{request_id}")
+def request_page(request: Request, org_id: str, request_id: str, db: DbSession,
+                 user: SignedIn, now: Now, config: Config) -> Response:
+    """The link and QR code while open, the expiry, and the answers with their checks, each
+    explained against the asked skills (similar names above the stated threshold)."""
+    org = member(db, user, org_id)
+    try:
+        made = verifier_requests.get_request(db, request_id=request_id, org_id=org.id)
+    except verifier_requests.RequestUnavailable:
+        raise HTTPException(404) from None
+    link = verifier_requests.wallet_link(str(config.base.url), made.id)
+    state = made.status(now)
+    role = roles.role_for_request(db, org_id=org.id, request_id=made.id)
+    answers = inbox.answers_of(db, org_id=org.id, request_id=made.id)
+    language = language_of(request)
+    trusted = trust.lookup_for(db, org_id=org.id)
+    explained, semantic = explained_answers(role.requirements, answers) if role \
+        else ([None] * len(answers), {})
+    return employer._page(request, "requests_show.html", org, {
+        "made": made, "state": state, "link": link, "role": role, "semantic": semantic,
+        "also": asking.accepted_names(made.dcql_query),
+        "wallet_path": "/wallet/requests/new?" + urlsplit(link).query,
+        "qr": qr_svg(link, title=gettext("QR code of the request link"))
+        if state == "open" else "",
+        "answers": [{"answer": a, "reports": _reports(a, trusted), "explanation": e,
+                     "language": language} for a, e in zip(answers, explained, strict=True)]})
