@@ -196,3 +196,85 @@ def test_learner_and_employer_forms_with_suggestions_are_accessible(new_page, a1
     _press(employer, "form button.button:not([name])")
     assert re.search(rf"/orgs/{org}/roles/[0-9a-f]{{32}}$", employer.url), employer.url
     check(employer, "saved role")
+
+
+def _enter_in(page, selector: str) -> None:
+    """Put the focus in a text field and press Enter there (works without JavaScript)."""
+    with page.expect_navigation():
+        page.locator(selector).press("Enter")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_enter_in_a_text_field_saves_each_form_instead_of_suggesting(new_page, a11y, accounts,
+                                                                     web, language):
+    """Enter presses a form's first submit button: on all three forms that is the save, never
+    "Suggest skills", also after suggestions are shown; with JavaScript off."""
+    org = accounts.org_owner(OWNER, "Harbour Training")[1]
+    accounts.learner("ana@example.org", "Ana Learner")
+    employer_org = accounts.org_owner("hr@acme.example", "Acme Hiring", kind="employer")[1]
+
+    def plain_page(email: str):
+        page = new_page(java_script_enabled=False, viewport={"width": 360, "height": 800})
+        page.goto(f"/language/{language}?next=/")
+        sign_in(page, email, web.password)
+        return page
+
+    def suggest(page) -> None:
+        with page.expect_navigation():
+            page.locator("button[name='skills_action']").press("Enter")
+
+    issuer = plain_page(OWNER)
+    issuer.goto(f"/orgs/{org}/catalog/new")
+    issuer.fill("#field-description", DESCRIPTION)
+    issuer.fill("#field-criteria", "Pass the practical test.")
+    suggest(issuer)  # suggestions shown: Enter in a field still saves
+    assert issuer.locator("button[name='skills_add']").count() == 8
+    issuer.fill("#field-name", "Forklift Operation Level 2")
+    _enter_in(issuer, "#field-name")
+    assert re.search(rf"/orgs/{org}/catalog/[0-9a-f]{{32}}$", issuer.url), issuer.url
+    assert issuer.locator("h1").inner_text() == "Forklift Operation Level 2"
+
+    learner = plain_page("ana@example.org")
+    learner.goto("/wallet/self-reported/new")
+    learner.check("input[name='kind'][value='work']")
+    learner.fill("#field-description", DESCRIPTION)
+    learner.fill("#field-start", "2025-06-01")
+    learner.fill("#field-title", "Warehouse summer job")
+    _enter_in(learner, "#field-title")
+    assert re.search(r"/wallet/records/[0-9a-f]{32}$", learner.url), learner.url
+
+    employer = plain_page("hr@acme.example")
+    employer.goto(f"/orgs/{employer_org}/roles")
+    employer.fill("#field-job_description", "Operate forklifts and stack pallets.")
+    suggest(employer)
+    first = employer.locator("button[name='skills_add_required']").first.get_attribute("value")
+    with employer.expect_navigation():
+        employer.locator(f"button[name='skills_add_required'][value='{first}']").press("Enter")
+    employer.fill("#field-name", "Warehouse operative")
+    _enter_in(employer, "#field-name")
+    assert re.search(rf"/orgs/{employer_org}/roles/[0-9a-f]{{32}}$", employer.url), employer.url
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_three_forms_with_suggestions_pass_axe_at_1280(new_page, a11y, accounts, web,
+                                                           language):
+    """The unseen default button, the words-and-number confidence and the link to the
+    rejections pass axe-core on a wide screen too (the journeys above check 360 px)."""
+    org = accounts.org_owner(OWNER, "Harbour Training")[1]
+    accounts.learner("ana@example.org", "Ana Learner")
+    employer_org = accounts.org_owner("hr@acme.example", "Acme Hiring", kind="employer")[1]
+    for email, path, field in ((OWNER, f"/orgs/{org}/catalog/new", "#field-description"),
+                               ("ana@example.org", "/wallet/self-reported/new",
+                                "#field-description"),
+                               ("hr@acme.example", f"/orgs/{employer_org}/roles",
+                                "#field-job_description")):
+        page = new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"/language/{language}?next=/")
+        sign_in(page, email, web.password)
+        page.goto(path)
+        page.fill(field, DESCRIPTION)
+        _press(page, "button[name='skills_action']")
+        assert page.locator(".skill-strength").count() == 8
+        assert page.locator(".skill-default-submit").count() == 1
+        a11y.accessible(page, f"{path} with suggestions [{language}, 1280 px]")
+        a11y.no_horizontal_scroll(page, f"{path} with suggestions [{language}, 1280 px]")

@@ -158,3 +158,27 @@ def test_alignment_fields_of_a_catalogue_skill():
     fields = service.alignment_fields(skill)
     assert fields == {"name": skill.label, "url": skill.uri, "framework": "ESCO", "code": "",
                       "type": "ceasn:Competency"}
+
+
+def test_review_lists_every_rejection_with_who_what_and_where(db, orgs, holder, config,
+                                                            accounts):
+    from openler.storage.tables import User
+
+    item = _achievement(db, config, orgs[0], "Forklift Level 3")
+    owner = db.scalars(select(User).where(User.email == "a@one.example")).one()
+    skills = service.suggest_for(db, org_id=orgs[0], text=TEXT, top=3, engine=holder).items
+    service.reject(db, org_id=orgs[0], skill_uri=skills[0].uri, label=skills[0].label,
+                   user_id=owner.id, now=NOW)
+    service.reject(db, org_id=orgs[0], skill_uri=skills[1].uri, label=skills[1].label,
+                   item_id=item.id, user_id=owner.id, now=NOW.replace(hour=10))
+    service.reject(db, org_id=orgs[0], skill_uri="urn:x:unknown", context="role", now=NOW)
+    service.reject(db, org_id=orgs[1], skill_uri=skills[2].uri, now=NOW)
+    found = service.review(db, org_id=orgs[0], framework_of=lambda uri: "ESCO"
+                           if uri.startswith("http://data.europa.eu/esco/") else "")
+    assert [(r.skill_uri, r.context, r.item_name, r.rejected_by, r.framework) for r in found] == [
+        (skills[1].uri, "achievement", "Forklift Level 3", owner.name, "ESCO"),
+        ("urn:x:unknown", "role", "", "", ""),
+        (skills[0].uri, "achievement", "", owner.name, "ESCO")]
+    assert found[1].label == "urn:x:unknown"  # no label stored: the address is shown
+    assert found[0].rejected_at == NOW.replace(hour=10)
+    assert service.review(db, org_id=orgs[1])[0].framework == ""

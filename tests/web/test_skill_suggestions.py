@@ -68,8 +68,8 @@ def test_issuer_suggests_adds_rejects_and_saves(issuer, clean_db):
     text = html.unescape(shown.text)
     uris = ADD.findall(shown.text)
     assert len(uris) == 8 and REJECT.findall(shown.text) == uris
-    assert "forklift" in text and "Because the text says: " in text
-    assert re.search(r"(Strong|Likely|Possible) match", text)
+    assert "forklift" in text and "Because of: " in text
+    assert re.search(r"(Strong|Likely|Possible) match \d{1,3}%", text)
     assert "More suggestions will appear" not in text
     assert 'formaction="/orgs/' in shown.text and "#skill-suggestions" in shown.text
     # Add the first: it fills alignment row 1 with the ESCO URI, and leaves the list.
@@ -181,6 +181,88 @@ def test_confidence_in_words(app, client, value, words):
     assert confidence_words(value) == words
 
 
+@pytest.mark.parametrize(("value", "text"), [(0.824, "Strong match 82%"), (0.5, "Strong match 50%"),
+                                             (0.351, "Likely match 35%"), (0.0, "Possible match 0%"),
+                                             (1.4, "Strong match 100%"),
+                                             (-0.2, "Possible match 0%")])
+def test_confidence_in_words_and_a_number(app, client, value, text):
+    from openler.web.skill_suggestions import confidence_text
+
+    assert confidence_text(value) == text
+
+
+STRENGTH = {"en": re.compile(r'<span class="skill-strength">(Strong|Likely|Possible) match '
+                             r'(\d{1,3})%</span>'),
+            "es": re.compile(r'<span class="skill-strength">Coincidencia (fuerte|probable|posible) '
+                             r'(\d{1,3})\xa0%</span>')}
+BECAUSE = {"en": "Because of: ", "es": "Por estas palabras: "}
+
+
+def _explained(reply, language):
+    """Each suggestion says how strong it is in words and a number, and which words."""
+    text = html.unescape(reply.text)
+    items = text.split('<p class="skill-title">')[1:]
+    assert len(items) == 8, text
+    for item in items:
+        match = STRENGTH[language].search(item)
+        assert match and 0 <= int(match.group(2)) <= 100, item[:300]
+    because = [item.split(BECAUSE[language], 1)[1].split("</p>")[0]
+               for item in items if BECAUSE[language] in item]
+    assert because and all(words.strip() for words in because)
+    return because
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_all_three_forms_explain_each_suggestion(client, accounts, web, ready, language):
+    accounts.learner("ana@example.org", "Ana Learner")
+    issuer_org = accounts.org_owner("owner@harbour.example", "Harbour Training")[1]
+    employer_org = accounts.org_owner("hr@acme.example", "Acme Hiring", kind="employer")[1]
+    client.get(f"/language/{language}?next=/")
+
+    web.sign_in(client, "owner@harbour.example")
+    because = _explained(_post(client, f"/orgs/{issuer_org}/catalog/new",
+                               {**FIELDS, "skills_action": "suggest"}), language)
+    assert any("forklift" in words for words in because)
+    client.post("/sign-out", data={"csrf_token": _csrf(client, "/")})
+
+    web.sign_in(client, "ana@example.org")
+    _explained(_post(client, "/wallet/self-reported/new",
+                     {"kind": "work", "title": "Warehouse job", "description": DESCRIPTION,
+                      "start": "2025-06-01", "skills_action": "suggest"}), language)
+    client.post("/sign-out", data={"csrf_token": _csrf(client, "/")})
+
+    web.sign_in(client, "hr@acme.example")
+    because = _explained(_post(client, f"/orgs/{employer_org}/roles",
+                               {"name": "Warehouse operative", "job_description": JOB,
+                                "skills_action": "suggest"}), language)
+    assert any("forklift" in words for words in because)
+
+
+FIRST_SUBMIT = re.compile(r"<button\b[^>]*>", re.S)
+
+
+@pytest.mark.parametrize("form_of", ["issuer", "learner", "employer"])
+def test_the_first_submit_button_of_each_form_saves(client, accounts, web, ready, form_of):
+    """Enter in a text field presses the form's first submit button: it must be a plain save
+    (no name, no formaction), out of the tab order and hidden from screen readers."""
+    if form_of == "learner":
+        accounts.learner("ana@example.org", "Ana Learner")
+        web.sign_in(client, "ana@example.org")
+        path = "/wallet/self-reported/new"
+    else:
+        kind = "issuer" if form_of == "issuer" else "employer"
+        org = accounts.org_owner("boss@org.example", "Some Org", kind=kind)[1]
+        web.sign_in(client, "boss@org.example")
+        path = f"/orgs/{org}/catalog/new" if form_of == "issuer" else f"/orgs/{org}/roles"
+    page = client.get(path).text
+    form = page.split(f'action="{path}"', 1)[1].split("</form>", 1)[0]
+    first = FIRST_SUBMIT.search(form).group(0)
+    assert "skill-default-submit" in first and 'tabindex="-1"' in first
+    assert 'aria-hidden="true"' in first
+    assert "name=" not in first and "formaction" not in first
+    assert form.index(first) < form.index('name="skills_action"')
+
+
 def test_learner_adds_a_suggestion_to_the_entry_skills(client, accounts, web, ready, clean_db):
     accounts.learner("ana@example.org", "Ana Learner")
     web.sign_in(client, "ana@example.org")
@@ -202,6 +284,73 @@ def test_learner_adds_a_suggestion_to_the_entry_skills(client, accounts, web, re
     empty = _post(client, new, {**fields, "description": "", "title": "",
                                 "skills_action": "suggest"})
     assert empty.status_code == 200
+
+
+def _wallet_records(clean_db, email="ana@example.org"):
+    from openler.issuer.keys import KeyVault
+    from openler.issuer.models import PublicBase
+    from openler.issuer.service import IssuerConfig
+    from openler.storage.tables import User
+    from openler.wallet import service
+    from openler.wallet.crypto import MasterKey
+
+    secret = "test-secret-key-not-for-production"  # tests/conftest.py TEST_SECRET
+    config = service.WalletConfig(master=MasterKey(secret), issuer=IssuerConfig(
+        base=PublicBase.parse("http://testserver"), vault=KeyVault(secret)))
+    with storage_db.make_sessionmaker(clean_db)() as s:
+        user = s.scalars(select(User).where(User.email == email)).one()
+        return service.records(s, config=config, user_id=user.id)
+
+
+def _alignments(record):
+    return {a["targetName"]: a for a in
+            record.credential["credentialSubject"]["achievement"]["alignment"]}
+
+
+def test_a_suggestion_the_learner_adds_keeps_its_esco_uri_when_saved_and_edited(
+        client, accounts, web, ready, clean_db):
+    accounts.learner("ana@example.org", "Ana Learner")
+    web.sign_in(client, "ana@example.org")
+    new = "/wallet/self-reported/new"
+    fields = {"kind": "work", "title": "Warehouse summer job", "description": DESCRIPTION,
+              "start": "2025-06-01", "skills": "Teamwork"}
+    shown = _post(client, new, {**fields, "skills_action": "suggest"})
+    uri = ADD.findall(shown.text)[0]
+    added = _post(client, new, {**fields, "skills_shown": "1", "skills_add": uri})
+    hidden = re.search(r'name="skills_suggested" value="([^"]*)"', added.text).group(1)
+    assert hidden == uri
+    skills = html.unescape(re.search(r'<textarea id="field-skills"[^>]*>([^<]*)</textarea>',
+                                     added.text).group(1))
+    label = skills.splitlines()[1]
+    # A problem on another field keeps the hidden list, so saving later still knows the URI.
+    problem = _post(client, new, {**fields, "skills": skills, "skills_suggested": hidden,
+                                  "start": "not a date"})
+    assert re.search(r'name="skills_suggested" value="([^"]*)"', problem.text).group(1) == uri
+    saved = _post(client, new, {**fields, "skills": skills, "skills_suggested": hidden})
+    assert saved.status_code == 303, saved.text
+    [record] = _wallet_records(clean_db)
+    aligned = _alignments(record)
+    assert aligned[label]["targetUrl"] == uri
+    assert aligned[label]["targetFramework"] == "ESCO"
+    assert aligned[label]["targetType"] == "ceasn:Competency"
+    assert aligned["Teamwork"]["targetType"] == "ext:SelfDescribedSkill"
+    # Editing (no hidden list any more) keeps the URI of the skill already aligned.
+    edit = f"/wallet/self-reported/{record.id}/edit"
+    form = client.get(edit).text
+    kept = html.unescape(re.search(r'<textarea id="field-skills"[^>]*>([^<]*)</textarea>',
+                                   form).group(1))
+    assert label in kept.splitlines()
+    changed = _post(client, edit, {**fields, "title": "Warehouse job, summer 2025",
+                                   "skills": kept})
+    assert changed.status_code == 303, changed.text
+    [record] = _wallet_records(clean_db)
+    assert _alignments(record)[label]["targetUrl"] == uri
+    # A URI in the hidden list whose label is no longer in the text is not aligned.
+    other = _post(client, new, {**fields, "title": "Another job", "skills": "Teamwork",
+                                "skills_suggested": uri})
+    assert other.status_code == 303
+    newest = next(r for r in _wallet_records(clean_db) if r.id != record.id)
+    assert list(_alignments(newest)) == ["Teamwork"]
 
 
 def test_employer_adds_required_and_preferred_and_saves(client, accounts, web, ready,

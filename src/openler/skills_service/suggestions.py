@@ -17,6 +17,7 @@ With no organization (a learner's own entry) nothing is stored or filtered.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,7 +34,9 @@ from openler.issuer.service import IssuerConfig
 from openler.skills import Suggestion
 from openler.skills.catalog import Skill
 from openler.skills_service.holder import EngineHolder
-from openler.storage.tables import Achievement
+from openler.storage.tables import Achievement, User
+from openler.storage.tables_frameworks import FrameworkItem, SkillFramework
+from openler.storage.tables_org_shares import VerifierRole
 from openler.storage.tables_skills import CONTEXT_ACHIEVEMENT, CONTEXT_ROLE, SkillRejection
 
 CONTEXTS = (CONTEXT_ACHIEVEMENT, CONTEXT_ROLE)
@@ -136,6 +139,48 @@ def forget(db: Session, *, org_id: str, rejection_id: str) -> bool:
     db.delete(row)
     db.flush()
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionView:
+    """One "Not relevant" answer as the review page shows it."""
+
+    id: str
+    skill_uri: str
+    label: str
+    framework: str  # "" when no loaded framework or catalogue knows the URI
+    context: str  # CONTEXT_ACHIEVEMENT or CONTEXT_ROLE: which kind of form
+    item_name: str  # the achievement or role it was for; "" when organization-wide
+    rejected_by: str  # the person's name; "" when their account is gone
+    rejected_at: datetime
+
+
+def _frameworks_of(db: Session, uris: set[str]) -> dict[str, str]:
+    if not uris:
+        return {}
+    rows = db.execute(select(FrameworkItem.uri, SkillFramework.key)
+                      .join(SkillFramework, FrameworkItem.framework_id == SkillFramework.id)
+                      .where(FrameworkItem.uri.in_(uris)))
+    return {uri: key for uri, key in rows}
+
+
+def review(db: Session, *, org_id: str,
+           framework_of: Callable[[str], str] = lambda uri: "") -> list[RejectionView]:
+    """Every rejection of the organization, newest first, with who made it, for which item
+    and the skill's framework (a loaded framework's, else ``framework_of``), to undo them."""
+    rows = db.execute(
+        select(SkillRejection, User.name, Achievement.name, VerifierRole.name)
+        .outerjoin(User, User.id == SkillRejection.rejected_by)
+        .outerjoin(Achievement, Achievement.id == SkillRejection.achievement_id)
+        .outerjoin(VerifierRole, VerifierRole.id == SkillRejection.role_id)
+        .where(SkillRejection.org_id == org_id)
+        .order_by(SkillRejection.rejected_at.desc(), SkillRejection.label)).all()
+    known = _frameworks_of(db, {r.skill_uri for r, *_ in rows})
+    return [RejectionView(id=r.id, skill_uri=r.skill_uri, label=r.label or r.skill_uri,
+                          framework=known.get(r.skill_uri) or framework_of(r.skill_uri),
+                          context=r.context, item_name=achievement or role or "",
+                          rejected_by=who or "", rejected_at=r.rejected_at)
+            for r, who, achievement, role in rows]
 
 
 def alignment_fields(skill: Suggestion | Skill) -> dict[str, str]:

@@ -99,6 +99,37 @@ def known_skills(db: Session) -> list[KnownSkill]:
     return sorted(found.values(), key=lambda s: (s.name.casefold(), s.framework, s.key))
 
 
+def known_from_alignments(credential: Any) -> list[KnownSkill]:
+    """The framework skills an entry is already aligned to (not the self-described ones), so
+    that editing it keeps their URI, framework and code."""
+    achievement = _subject(credential).get("achievement")
+    items = achievement.get("alignment") if isinstance(achievement, Mapping) else None
+    found = []
+    for item in items if isinstance(items, list) else ():
+        if not isinstance(item, Mapping):
+            continue
+        name, url = item.get("targetName"), item.get("targetUrl")
+        if not (isinstance(name, str) and isinstance(url, str) and name and url) \
+                or url.startswith(SELF_SKILL_URN):
+            continue
+        extra = [value if isinstance(value := item.get(k), str) else ""
+                 for k in ("targetFramework", "targetCode", "targetType")]
+        found.append(KnownSkill(skill_key(name, url), name, url, *extra))
+    return found
+
+
+def _merged(db: Session, *more: Iterable[KnownSkill]) -> tuple[dict[str, KnownSkill], set[str]]:
+    """Skills a typed name can link to, the later ones winning a name (the catalogs', then
+    ``more``), and the keys the learner may tick (the catalogs' only)."""
+    catalogs = {s.key: s for s in known_skills(db)}
+    merged = dict(catalogs)
+    for group in more:
+        for skill in group:
+            merged.pop(skill.key, None)
+            merged[skill.key] = skill
+    return merged, set(catalogs)
+
+
 def _alignment(skill: KnownSkill) -> dict[str, Any]:
     item: dict[str, Any] = {"type": ["Alignment"], "targetName": skill.name,
                             "targetUrl": skill.url}
@@ -187,10 +218,13 @@ def sign_entry(wallet: OpenWallet, credential: Mapping[str, Any], *,
 
 
 def add(db: Session, *, config: service.WalletConfig, user_id: str, data: SelfReportedInput,
-        learner_name: str, now: datetime, language: str = "en") -> Record:
-    """Sign the learner's entry with their own key and keep it (InvalidSelfReport if not)."""
-    known = {s.key: s for s in known_skills(db)}
-    entry = check(data, today=now, known=set(known))
+        learner_name: str, now: datetime, language: str = "en",
+        suggested: Iterable[KnownSkill] = ()) -> Record:
+    """Sign the learner's entry with their own key and keep it (InvalidSelfReport if not).
+    ``suggested``: framework skills the learner added from suggestions; a skill typed with
+    one of their names is aligned to it (URI, framework, code), not self-described."""
+    known, tickable = _merged(db, suggested)
+    entry = check(data, today=now, known=tickable)
     wallet = ensure_wallet(db, master=config.master, user_id=user_id, now=now)
     credential = build(entry, did=wallet.did, learner_name=learner_name, known=known, now=now)
     signed = sign_entry(wallet, credential, now=now)
@@ -253,15 +287,15 @@ def form_values(record: Record, known: Iterable[KnownSkill]) -> SelfReportedInpu
 
 def edit(db: Session, *, config: service.WalletConfig, user_id: str, record_id: str,
          data: SelfReportedInput, learner_name: str, now: datetime,
-         language: str = "en") -> Record:
+         language: str = "en", suggested: Iterable[KnownSkill] = ()) -> Record:
     """Sign a new version of an entry in place of the old one; shares holding it follow."""
     from openler.wallet import self_reported_versions as versions
 
     record = own_entry(db, config=config, user_id=user_id, record_id=record_id, now=now)
     items = evidence_items(record.credential)
     keep = [items[n - 1] for n in dict.fromkeys(data.keep_evidence) if 1 <= n <= len(items)]
-    known = {s.key: s for s in known_skills(db)}
-    entry = check(data, today=now, known=set(known), kept_files=len(keep))
+    known, tickable = _merged(db, known_from_alignments(record.credential), suggested)
+    entry = check(data, today=now, known=tickable, kept_files=len(keep))
     wallet = ensure_wallet(db, master=config.master, user_id=user_id, now=now)
     achievement = _subject(record.credential).get("achievement")
     old_id = achievement.get("id") if isinstance(achievement, Mapping) else None

@@ -80,6 +80,7 @@ class SelfReportedInput:
     files: tuple[EvidenceFile, ...] = ()
     keep_evidence: tuple[int, ...] = ()  # on edit: which existing files (1-based) stay
     show_name: bool = False
+    suggested: tuple[str, ...] = ()  # URIs of skill suggestions added (kept through the form)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ ADD_PREFERRED = "skills_add_preferred"
 REJECT = "skills_reject"
 REMOVE = "skills_remove"
 SHOWN = "skills_shown"  # hidden: keep the suggestions on the page after Add / Not relevant
+SUGGESTED = "skills_suggested"  # hidden, learner's form: URIs of the suggestions added
 BUTTONS = (ACTION, ADD, ADD_REQUIRED, ADD_PREFERRED, REJECT, REMOVE)
 TOP = 8
 STRONG = 0.5
@@ -74,6 +75,18 @@ def confidence_words(value: float) -> str:
     return gettext("Possible match")
 
 
+def confidence_text(value: float) -> str:
+    """Words and a number together ("Strong match 82%"), so neither is read alone."""
+    return gettext("%(words)s %(percent)d%%") % {"words": confidence_words(value),
+                                                 "percent": round(max(0.0, min(value, 1.0))
+                                                                  * 100)}
+
+
+def rejections_url(org_id: str) -> str:
+    """Where an organization reviews and undoes its "Not relevant" answers."""
+    return f"/orgs/{org_id}/skills/rejections"
+
+
 @dataclass
 class Panel:
     """What the suggestion part of a form shows."""
@@ -83,6 +96,7 @@ class Panel:
     complete: bool = True
     notice: str = ""
     remembers: bool = True  # False on the learner's form: nothing is stored
+    rejections_url: str = ""  # the organization's page of skills marked "Not relevant"
 
     @property
     def loading_note(self) -> str:
@@ -94,7 +108,7 @@ class Panel:
 def _view(s: Suggestion) -> dict[str, Any]:
     return {"uri": s.uri or "", "label": s.label, "framework": s.framework,
             "confidence": round(s.confidence, 2), "words": confidence_words(s.confidence),
-            "triggers": list(s.triggers)}
+            "strength": confidence_text(s.confidence), "triggers": list(s.triggers)}
 
 
 def _find(holder: EngineHolder, uri: str) -> Skill | None:
@@ -108,13 +122,14 @@ def panel(request: Request, db: Session, form: Mapping[str, str], *, text: str,
     """Suggestions for the text (when the form asked for them), minus what is already added
     or rejected."""
     shown = bool(form.get(SHOWN)) or wants(form)
+    link = rejections_url(org_id) if org_id is not None else ""
     if not shown:
-        return Panel(remembers=org_id is not None)
+        return Panel(remembers=org_id is not None, rejections_url=link)
     found = service.suggest_for(db, org_id=org_id, text=text, top=TOP,
                                 engine=engine_of(request.app), context=context,
                                 item_id=item_id, exclude=exclude or set())
     return Panel(asked=True, items=[_view(s) for s in found.items], complete=not found.loading,
-                 notice=notice, remembers=org_id is not None)
+                 notice=notice, remembers=org_id is not None, rejections_url=link)
 
 
 def reject(request: Request, db: Session, form: Mapping[str, str], *, org_id: str,
@@ -214,3 +229,23 @@ def add_to_skills(request: Request, form: Mapping[str, str], skills_text: str) -
     return "\n".join([*lines, skill.label]), gettext(
         "“%(label)s” is added to your skills. Save the entry to keep it.") % {
         "label": skill.label}
+
+
+def suggested_uris(form: Mapping[str, str]) -> list[str]:
+    """The URIs of the suggestions the learner added (a hidden field, space-separated)."""
+    return list(dict.fromkeys(str(form.get(SUGGESTED, "")).split()))[:MAX_ROWS]
+
+
+def add_self_skill(request: Request, values: dict[str, str]) -> str:
+    """Add the "Add" button's skill to the entry: its label to the skills text and its URI
+    to the hidden list, so that saving keeps its framework and URI; the notice."""
+    values["skills"], notice = add_to_skills(request, values, values.get("skills", ""))
+    skill = _find(engine_of(request.app), values.get(ADD, ""))
+    if skill is not None and skill.uri:
+        values[SUGGESTED] = " ".join(dict.fromkeys([*suggested_uris(values), skill.uri]))
+    return notice
+
+
+def suggested_skills(request: Request, form: Mapping[str, str]) -> list[Skill]:
+    """The catalogue skills of the suggestions the learner added (unknown URIs left out)."""
+    return role_skills(request, suggested_uris(form))

@@ -120,7 +120,7 @@ def _form_page(request: Request, db: DbSession, org: Organization, *,
         result_types=forms.choices(RESULT_TYPES),
         target_types=ALIGNMENT_TARGET_TYPES, frameworks=FRAMEWORKS, parents=others,
         has_uploaded_image=bool(row and row.image and row.image.startswith("data:")),
-        skills=skills or skill_pages.Panel())
+        skills=skills or skill_pages.Panel(rejections_url=skill_pages.rejections_url(org.id)))
 
 
 def _skills_step(request: Request, db: DbSession, org: Organization, form: CheckedForm, *,

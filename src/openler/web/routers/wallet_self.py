@@ -89,7 +89,17 @@ def _input(form: dict[str, str], files: list[EvidenceFile],
         description=form.get("description", ""), organization=form.get("organization", ""),
         start=form.get("start", ""), end=form.get("end", ""), skills=form.get("skills", ""),
         known_skills=known, files=tuple(files), keep_evidence=keep,
-        show_name=form.get("show_name") == "yes")
+        show_name=form.get("show_name") == "yes",
+        suggested=tuple(skill_pages.suggested_uris(form)))
+
+
+def _suggested(request: Request, form: dict[str, str]) -> list[self_reported.KnownSkill]:
+    """The suggestions the learner added, as skills a typed name links to (URI, framework)."""
+    fields = [skill_pages.service.alignment_fields(s)
+              for s in skill_pages.suggested_skills(request, form) if s.uri]
+    return [self_reported.KnownSkill(self_reported.skill_key(f["name"], f["url"]), f["name"],
+                                     f["url"], f["framework"], f["code"], f["type"])
+            for f in fields]
 
 
 def _messages(exc: InvalidSelfReport) -> dict[str, str]:
@@ -114,10 +124,7 @@ def _skills_step(request: Request, db: DbSession, form: dict[str, str],
     """Suggest skills from what the learner wrote, or add one to the entry's skills; nothing
     is stored, and no organization remembers anything."""
     values = dict(form)
-    notice = ""
-    if values.get(skill_pages.ADD):
-        values["skills"], notice = skill_pages.add_to_skills(request, values,
-                                                             values.get("skills", ""))
+    notice = skill_pages.add_self_skill(request, values) if values.get(skill_pages.ADD) else ""
     text = "\n".join((values.get("title", ""), values.get("description", "")))
     panel = skill_pages.panel(request, db, values, text=text, org_id=None, notice=notice,
                               exclude=set())
@@ -142,7 +149,8 @@ def add(request: Request, form: CheckedForm, db: DbSession, user: CurrentUser, n
     try:
         record = self_reported.add(db, config=config, user_id=user.id, data=data,
                                    learner_name=user.name, now=now,
-                                   language=_language(request))
+                                   language=_language(request),
+                                   suggested=_suggested(request, form))
     except InvalidSelfReport as exc:
         return _form_page(request, db, values=data, errors=_messages(exc),
                           status_code=FORM_ERROR_STATUS)
@@ -180,7 +188,8 @@ def edit(request: Request, record_id: str, form: CheckedForm, db: DbSession,
     data = _input(form, files, keep)
     try:
         self_reported.edit(db, config=config, user_id=user.id, record_id=record.id, data=data,
-                           learner_name=user.name, now=now, language=_language(request))
+                           learner_name=user.name, now=now, language=_language(request),
+                           suggested=_suggested(request, form))
     except InvalidSelfReport as exc:
         return _form_page(request, db, values=data, errors=_messages(exc), record=record,
                           status_code=FORM_ERROR_STATUS)
