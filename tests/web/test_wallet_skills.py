@@ -128,7 +128,7 @@ def test_chart_table_and_records_behind_each_skill(client, web, skills):
     welding_row = table.split("<tr>")[2]
     assert "Records: 3 (verified: 2, not verified: 0, self-reported: 1)" in welding_row
     assert welding_row.index("Welding Basics") < welding_row.index("Garage projects")
-    assert "Self-reported" in welding_row and "Verified record" in welding_row
+    assert "Self-reported" in welding_row and "Verified completion" in welding_row
     assert f'<a href="{WELDING}" rel="noopener noreferrer">ESCO S6.1</a>' in welding_row
     assert ">Occupation</td>" in table  # the O*NET-SOC alignment
     # what the learner wrote is escaped, and a script address is never a link

@@ -12,25 +12,44 @@ of ``kind_of`` (targetType ending in "Occupation"; an O*NET-SOC, SOC, ISCO,
 ANZSCO, NOC or ROME framework; an ESCO ``/occupation/`` or ``/isco/`` URI or
 an O*NET page); everything else is a skill. Evidence counts as verified only
 when the record's arrival check said "verified" and it is not self-reported.
+Each piece of evidence has a kind, strongest first (``skills_evidence``):
+assessed result, verified completion, endorsement (OB 3.0 section 4.5, only
+when the endorsement's own check passed), self-reported; records whose check
+failed or could not run fully come last and never count as strength. A
+skill's ``strength`` is its strongest counted evidence, and ``last_on`` the
+date of its most recent evidence (the credential's date, else its arrival).
 The learner may hide a skill: hidden skills are never in ``entries`` (what a
 presentation may later show) and the choice is kept, sealed, in the wallet's
-preferences under ``hidden_skills``.
+preferences under ``hidden_skills``; featured skills (``featured_skills``)
+come first.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from openler.wallet import preferences, service
+from openler.core.errors import CoreError
+from openler.wallet import preferences, service, verification
 from openler.wallet.errors import WalletNotFound
 from openler.wallet.keys import open_wallet
 from openler.wallet.models import Record, Skill
+from openler.wallet.skills_evidence import (
+    COUNTED,
+    NO_STRENGTH,
+    Endorsement,
+    EndorsementCheck,
+    embedded_endorsements,
+    kept_endorsements,
+    rank,
+    record_strength,
+    targets,
+)
 from openler.wallet.skills_identity import (
     Kind,
     credential_ref,
@@ -41,8 +60,10 @@ from openler.wallet.skills_identity import (
 )
 
 __all__ = ["Evidence", "Kind", "SkillEntry", "SkillsProfile", "build", "credential_ref",
-           "fold", "hide", "identifiers", "kind_of", "profile", "show"]
+           "endorsement_checker", "fold", "hide", "identifiers", "kind_of", "profile", "show",
+           "stored_keys"]
 HIDDEN_SETTING = "hidden_skills"
+FEATURED_SETTING = "featured_skills"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +77,26 @@ class Evidence:
     self_reported: bool
     issued_on: str
     credential_ref: str  # the credential's own id, or a SHA-256 of it (stable across restores)
+    kind: str = ""  # a skills_evidence.STRENGTHS value; "" = derived from the flags above
+    dated_on: str = ""  # issued_on, else the day the record arrived (for recency)
+    valid_until: str = ""  # the record's validUntil (the page says when it has passed)
+    endorses: str = ""  # for an endorsement: "credential", "achievement" or "issuer"
+    endorsement_comment: str = ""
+    embedded: bool = False  # an endorsement carried inside the record ``record_id``
+
+    @property
+    def strength(self) -> str:
+        """How strong this evidence is (see ``skills_evidence``)."""
+        if self.kind:
+            return self.kind
+        if self.self_reported:
+            return "self_reported"
+        return "completion" if self.verified else "failed"
+
+    @property
+    def counts(self) -> bool:
+        """Whether it can make the skill stronger (failed or unchecked records cannot)."""
+        return self.strength in COUNTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +112,23 @@ class SkillEntry:
     evidence: tuple[Evidence, ...]
     hidden: bool = False
     identifiers: frozenset[str] = frozenset()  # every url/code/name key that points here
+    featured: bool = False  # the learner put it first
+    description: str = ""  # targetDescription, from the strongest record that has one
+    target_type: str = ""  # targetType as an issuer wrote it, if any
+
+    @property
+    def strength(self) -> str:
+        """Its strongest evidence that counts (``NO_STRENGTH`` when none does)."""
+        kinds = [e.strength for e in self.evidence if e.counts]
+        return min(kinds, key=rank) if kinds else NO_STRENGTH
+
+    @property
+    def last_on(self) -> str:
+        """The date of its most recent evidence that counts (else of any evidence)."""
+        dates = [e.dated_on or e.issued_on for e in self.evidence if e.counts]
+        dates = [d for d in dates if d] or [e.dated_on or e.issued_on for e in self.evidence
+                                            if e.dated_on or e.issued_on]
+        return max(dates, default="")
 
     @property
     def verified_count(self) -> int:
@@ -107,18 +165,41 @@ class SkillsProfile:
 
 def _evidence(record: Record) -> Evidence:
     self_reported = record.self_reported
-    return Evidence(record_id=record.id, record_name=record.summary.achievement_name,
-                    issuer_name=record.summary.issuer_name or record.summary.issuer_id,
+    summary = record.summary
+    return Evidence(record_id=record.id, record_name=summary.achievement_name,
+                    issuer_name=summary.issuer_name or summary.issuer_id,
                     verified=record.arrival.outcome == "verified" and not self_reported,
-                    self_reported=self_reported, issued_on=record.summary.issued_on,
-                    credential_ref=credential_ref(record.credential))
+                    self_reported=self_reported, issued_on=summary.issued_on,
+                    credential_ref=credential_ref(record.credential),
+                    kind=record_strength(record),
+                    dated_on=summary.issued_on or record.received_at.date().isoformat(),
+                    valid_until=summary.valid_until)
+
+
+def _endorsement(record: Record, found: Endorsement, what: str) -> Evidence:
+    return Evidence(record_id=found.record_id or record.id,
+                    record_name=record.summary.achievement_name,
+                    issuer_name=found.endorser_name, verified=found.kind == "endorsement",
+                    self_reported=found.kind == "self_reported", issued_on=found.issued_on,
+                    credential_ref=credential_ref(found.document), kind=found.kind,
+                    dated_on=found.issued_on, valid_until=found.valid_until, endorses=what,
+                    endorsement_comment=found.comment, embedded=not found.record_id)
+
+
+def _backing(record: Record, kept: Mapping[str, list[Endorsement]],
+             check: EndorsementCheck | None) -> tuple[Evidence, ...]:
+    """The record itself, then every endorsement of its credential, achievement or issuer."""
+    named = targets(record)
+    found = [(e, named[e.endorsed_id]) for e in embedded_endorsements(record, check)]
+    found += [(e, what) for ident, what in named.items() for e in kept.get(ident, ())]
+    return (_evidence(record), *(_endorsement(record, e, what) for e, what in found))
 
 
 def _strength(e: Evidence) -> tuple[Any, ...]:
-    rank = 0 if e.verified else (2 if e.self_reported else 1)
     # Newer first: negate the date's characters so one ascending sort does everything.
     newer = tuple(-ord(c) for c in e.issued_on)
-    return (rank, not e.issued_on, newer, fold(e.record_name), e.credential_ref, e.record_id)
+    return (rank(e.strength), not e.issued_on, newer, fold(e.record_name), e.credential_ref,
+            e.record_id)
 
 
 class _Groups:
@@ -150,67 +231,111 @@ class _Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _entry(items: list[tuple[Skill, Kind, Evidence]], hidden_keys: set[str]) -> SkillEntry:
-    by_record: dict[str, Evidence] = {}
-    for _, _, ev in items:
-        by_record.setdefault(ev.record_id, ev)
+Occurrence = tuple[Skill, Kind, tuple[Evidence, ...], str]
+
+
+def _entry(items: list[Occurrence], hidden_keys: set[str], featured_keys: set[str]
+           ) -> SkillEntry:
+    by_record: dict[tuple[str, str], Evidence] = {}
+    for _, _, backing, _ in items:
+        for ev in backing:
+            by_record.setdefault((ev.record_id, ev.credential_ref), ev)
     evidence = tuple(sorted(by_record.values(), key=_strength))
-    ordered = sorted(items, key=lambda item: _strength(item[2]))
+    ordered = sorted(items, key=lambda item: _strength(item[2][0]))
     # The name most records use (case and accents aside), as the strongest record writes it.
-    names = Counter(fold(skill.name) for skill, _, _ in items)
+    names = Counter(fold(skill.name) for skill, _, _, _ in items)
     common = min(names, key=lambda n: (-names[n], n))
-    name = next(s.name.strip() for s, _, _ in ordered if fold(s.name) == common)
-    ids = frozenset(k for skill, _, _ in items for k in identifiers(skill))
+    name = next(s.name.strip() for s, _, _, _ in ordered if fold(s.name) == common)
+    ids = frozenset(k for skill, _, _, _ in items for k in identifiers(skill))
     key = min(ids, key=lambda k: (("url:", "code:", "name:").index(k.split(":")[0] + ":"), k))
 
     def first(attr: str) -> str:
-        return next((getattr(s, attr) for s, _, _ in ordered if getattr(s, attr)), "")
+        return next((getattr(s, attr) for s, _, _, _ in ordered if getattr(s, attr)), "")
 
-    kind: Kind = "occupation" if any(k == "occupation" for _, k, _ in items) else "skill"
+    kind: Kind = "occupation" if any(k == "occupation" for _, k, _, _ in items) else "skill"
+    target_type = next((t for _, _, _, t in ordered if t), "")
     return SkillEntry(key=key, name=name, kind=kind, framework=first("framework"),
                       code=first("code"), url=first("url"), evidence=evidence,
-                      hidden=bool(ids & hidden_keys), identifiers=ids)
+                      hidden=bool(ids & hidden_keys), identifiers=ids,
+                      featured=bool(ids & featured_keys), description=first("description"),
+                      target_type=target_type)
 
 
-def build(records: Iterable[Record], *, hidden_keys: Iterable[str] = ()) -> SkillsProfile:
-    """The profile of these records (kept ones only), merged and ordered, hidden set apart."""
+def build(records: Iterable[Record], *, hidden_keys: Iterable[str] = (),
+          featured_keys: Iterable[str] = (),
+          endorsement_check: EndorsementCheck | None = None) -> SkillsProfile:
+    """The profile of these records (kept ones only), merged and ordered, hidden set apart.
+
+    ``endorsement_check`` verifies an endorsement embedded in a record; without it such
+    endorsements are listed as not checked and do not count.
+    """
+    records = [r for r in records if r.state == "kept"]
+    kept = kept_endorsements(records)
     groups = _Groups()
-    occurrences: list[tuple[Skill, Kind, Evidence]] = []
+    occurrences: list[Occurrence] = []
     for record in records:
-        if record.state != "kept":
+        if not record.summary.skills:
             continue
-        ev = _evidence(record)
+        backing = _backing(record, kept, endorsement_check)
         types = target_types(record.credential)
         for skill in record.summary.skills:
             keys = identifiers(skill)
             if not keys:
                 continue
             groups.add(keys)
-            occurrences.append((skill, kind_of(skill, types.get((skill.name, skill.url), "")),
-                                ev))
-    merged: dict[int, list[tuple[Skill, Kind, Evidence]]] = {}
+            target_type = types.get((skill.name, skill.url), "")
+            occurrences.append((skill, kind_of(skill, target_type), backing, target_type))
+    merged: dict[int, list[Occurrence]] = {}
     for index, item in enumerate(occurrences):
         merged.setdefault(groups.find(index), []).append(item)
-    hidden = set(hidden_keys)
-    entries = sorted((_entry(items, hidden) for items in merged.values()),
-                     key=lambda e: (-len(e.evidence), -e.verified_count, fold(e.name), e.key))
+    hidden, featured = set(hidden_keys), set(featured_keys)
+    entries = sorted((_entry(items, hidden, featured) for items in merged.values()),
+                     key=lambda e: (not e.featured, -len(e.evidence), -e.verified_count,
+                                    fold(e.name), e.key))
     return SkillsProfile(entries=tuple(e for e in entries if not e.hidden),
                          hidden=tuple(e for e in entries if e.hidden))
 
 
-def _hidden_keys(db: Session, config: service.WalletConfig, user_id: str) -> set[str]:
-    wallet = open_wallet(db, master=config.master, user_id=user_id)
-    if wallet is None:
-        return set()
-    stored = preferences.load(db, wallet=wallet).get(HIDDEN_SETTING, [])
+def _keys(settings: Mapping[str, Any], setting: str) -> set[str]:
+    stored = settings.get(setting, [])
     return {str(k) for k in stored} if isinstance(stored, list) else set()
 
 
+def stored_keys(db: Session, config: service.WalletConfig, user_id: str,
+                setting: str = HIDDEN_SETTING) -> set[str]:
+    """The identifiers kept under one preference (hidden or featured skills)."""
+    wallet = open_wallet(db, master=config.master, user_id=user_id)
+    if wallet is None:
+        return set()
+    return _keys(preferences.load(db, wallet=wallet), setting)
+
+
+def _hidden_keys(db: Session, config: service.WalletConfig, user_id: str) -> set[str]:
+    return stored_keys(db, config, user_id)
+
+
+def endorsement_checker(db: Session, config: service.WalletConfig,
+                        now: datetime) -> EndorsementCheck:
+    """Verify an embedded endorsement as the wallet verifies records (never fetching out)."""
+    def check(document: Mapping[str, Any] | str) -> str:
+        try:
+            return verification.check(db, credential=dict(document) if isinstance(
+                document, Mapping) else document, config=config.issuer, now=now,
+                fetcher=config.fetcher, allow_private=config.allow_private).outcome
+        except CoreError:
+            return "incomplete"
+    return check
+
+
 def profile(db: Session, *, config: service.WalletConfig, user_id: str,
-            include_hidden: bool = False) -> SkillsProfile:
+            include_hidden: bool = False, now: datetime | None = None) -> SkillsProfile:
     """What the learner's records say they can do; ``hidden`` is filled only on request."""
+    wallet = open_wallet(db, master=config.master, user_id=user_id)
+    settings = preferences.load(db, wallet=wallet) if wallet is not None else {}
     made = build(service.records(db, config=config, user_id=user_id),
-                 hidden_keys=_hidden_keys(db, config, user_id))
+                 hidden_keys=_keys(settings, HIDDEN_SETTING),
+                 featured_keys=_keys(settings, FEATURED_SETTING),
+                 endorsement_check=endorsement_checker(db, config, now or datetime.now(UTC)))
     return made if include_hidden else SkillsProfile(entries=made.entries)
 
 
@@ -223,11 +348,11 @@ def _find(db: Session, config: service.WalletConfig, user_id: str, key: str) -> 
 
 
 def _store(db: Session, config: service.WalletConfig, user_id: str, keys: set[str],
-           now: datetime) -> None:
+           now: datetime, setting: str = HIDDEN_SETTING) -> None:
     wallet = open_wallet(db, master=config.master, user_id=user_id)
     if wallet is None:
         raise WalletNotFound("skill")
-    preferences.update(db, wallet=wallet, now=now, **{HIDDEN_SETTING: sorted(keys)})
+    preferences.update(db, wallet=wallet, now=now, **{setting: sorted(keys)})
 
 
 def hide(db: Session, *, config: service.WalletConfig, user_id: str, key: str,
