@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openler.accounts import passwords
 from openler.accounts.models import OrganizationKind, Role
 from openler.accounts.service import create_organization
+from openler.skills_service import frameworks, frameworks_onet
 from openler.storage import repositories as repo
 from openler.storage.tables import Achievement, Alignment, User
+from openler.storage.tables_frameworks import SkillFramework
 
 ISSUER_NAME = "Riverside Community College"
 EMPLOYER_NAME = "Harbor Health Clinics"
@@ -43,6 +46,37 @@ DEMO_USERS = (
     ),
 )
 
+ESCO = "http://data.europa.eu/esco/skill/"
+ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
+ONET = "urn:onet:element:"  # the URIs the O*NET importer gives its skill elements
+ONET_TECH = "urn:onet:technology:"
+
+
+def _esco(label: str, uuid: str) -> tuple[str, str, str, str]:
+    """An ESCO skill alignment: its preferred label, URI, framework and code (the URI's id)."""
+    return (label, ESCO + uuid, "ESCO", uuid)
+
+
+def _esco_occupation(label: str, uuid: str) -> tuple[str, str, str, str]:
+    """An ESCO occupation the achievement prepares for (an occupation by its URI's path)."""
+    return (label, ESCO_OCCUPATION + uuid, "ESCO", uuid)
+
+
+def _onet(label: str, element: str) -> tuple[str, str, str, str]:
+    """An O*NET skill (element id), named as the O*NET importer names its framework."""
+    return (label, ONET + element, "O*NET", element)
+
+
+def _onet_tech(label: str, commodity: str, slug: str) -> tuple[str, str, str, str]:
+    """An O*NET technology skill: no code, since technologies share a commodity code."""
+    return (label, f"{ONET_TECH}{commodity}:{slug}", "O*NET", "")
+
+
+# Aligned to real framework skills (ESCO v1.1.0 and the O*NET demo subset), so that the
+# demo learner's pathways show skills met and skills to build: Registered Nurses (4 of 8,
+# by framework code) and Software Developers (3 of 10, two of them by meaning: the ESCO
+# "computer programming" and "Python (computer programming)" of the Python course for
+# O*NET's "Programming" and the technology "Python").
 CATALOG: tuple[dict[str, Any], ...] = (
     {
         "name": "Certified Nursing Assistant Program",
@@ -53,8 +87,11 @@ CATALOG: tuple[dict[str, Any], ...] = (
         "description": "Completed the 120-hour state-approved nursing assistant program.",
         "criteria": "Pass all modules, 40 hours of supervised clinical practice and the skills exam.",
         "skills": (
-            ("Patient care", "https://example.org/skills/patient-care", "O*NET", "2.B.1.e"),
-            ("Infection control", "https://example.org/skills/infection-control", "ESCO", "S3.1.2"),
+            _esco("infection control", "6d13053b-ee35-492c-8976-8178420df398"),
+            _esco("empathise with the healthcare user", "2475cd27-8d6c-4318-a364-21395b23acba"),
+            _onet("Service Orientation", "2.B.1.f"),
+            _onet("Monitoring", "2.A.2.d"),
+            _esco_occupation("nurse assistant", "87d0795a-d41f-47ee-979f-0ab7d73836e7"),
         ),
     },
     {
@@ -66,8 +103,8 @@ CATALOG: tuple[dict[str, Any], ...] = (
         "description": "Wrote, tested and debugged small Python programs.",
         "criteria": "Complete eight graded projects with a score of 70% or more.",
         "skills": (
-            ("Computer programming", "https://example.org/skills/programming", "O*NET", "2.B.3.e"),
-            ("Software testing", "https://example.org/skills/testing", "ESCO", "S5.6.1"),
+            _esco("computer programming", "21d2f96d-35f7-4e3f-9745-c533d2dd6e97"),
+            _esco("Python (computer programming)", "ccd0a1d9-afda-43d9-b901-96344886e14d"),
         ),
     },
     {
@@ -79,11 +116,53 @@ CATALOG: tuple[dict[str, Any], ...] = (
         "description": "Communicated clearly in writing and in person at work.",
         "criteria": "Deliver a short presentation and write three workplace documents.",
         "skills": (
-            ("Written communication", "https://example.org/skills/writing", "O*NET", "2.A.1.c"),
-            ("Active listening", "https://example.org/skills/listening", "O*NET", "2.A.2.a"),
+            _esco("listen actively", "a17286c5-238d-4f0b-bc24-29e9121345de"),
+            _onet("Active Listening", "2.A.1.b"),
+            _onet("Speaking", "2.A.1.d"),
+            _onet("Writing", "2.A.1.c"),
+        ),
+    },
+    {
+        "name": "Clinical Judgment and Patient Safety",
+        "type": "Course",
+        "credits": 3.0,
+        "field": "Nursing",
+        "code": "NUR-120",
+        "description": "Assessed patients' needs, reasoned through care decisions and "
+                       "spoke up for safety.",
+        "criteria": "Pass four simulated clinical scenarios and a written case analysis.",
+        "skills": (
+            _onet("Critical Thinking", "2.A.2.a"),
+            _onet("Social Perceptiveness", "2.B.1.a"),
+            _esco("use clinical reasoning", "87a708d8-a14d-42ce-8f03-c8a199f999d5"),
+        ),
+    },
+    {
+        "name": "Spreadsheets for the Workplace",
+        "type": "Course",
+        "credits": 1.0,
+        "field": "Business",
+        "code": "BUS-105",
+        "description": "Built spreadsheets with formulas, charts and checked data entry.",
+        "criteria": "Complete five workbook assignments with a score of 70% or more.",
+        "skills": (
+            _esco("use spreadsheets software", "1973c966-f236-40c9-b2d4-5d71a89019be"),
+            _onet_tech("Microsoft Excel", "43232110", "microsoft-excel"),
         ),
     },
 )
+
+
+def load_demo_frameworks(db: Session, *, now: datetime, esco: bool = True) -> None:
+    """The O*NET demo subset (occupations, skills, technology skills) and, when asked, the
+    bundled ESCO skills (about 13,500, 1 to 2 seconds on SQLite); each loaded once."""
+    loaded = {row.source: row.item_count for row in db.scalars(select(SkillFramework).where(
+        SkillFramework.org_id.is_(None)))}
+    if not loaded.get("onet"):
+        frameworks_onet.import_onet(db, directory=frameworks_onet.DEMO_DIR, now=now)
+    if esco and not loaded.get("esco"):
+        frameworks.load_esco(db, now=now)
+    db.flush()
 
 
 def _user(db: Session, demo: DemoUser, *, now: datetime) -> User:
@@ -102,7 +181,9 @@ def _user(db: Session, demo: DemoUser, *, now: datetime) -> User:
 
 
 def load_demo(db: Session, *, now: datetime) -> None:
-    """Create the demo organizations, users and catalog unless they already exist."""
+    """Create the demo organizations, users and catalog unless they already exist, and
+    the O*NET demo subset its alignments point to (ESCO: ``load_demo_frameworks``)."""
+    load_demo_frameworks(db, now=now, esco=False)
     staff, _learner, employer = (_user(db, demo, now=now) for demo in DEMO_USERS)
     if repo.organization_named(db, name=ISSUER_NAME) is None:
         college = create_organization(
@@ -144,4 +225,4 @@ def load_demo(db: Session, *, now: datetime) -> None:
     db.flush()
 
 
-__all__ = ["DEMO_USERS", "DemoUser", "load_demo"]
+__all__ = ["CATALOG", "DEMO_USERS", "DemoUser", "load_demo", "load_demo_frameworks"]

@@ -78,18 +78,25 @@ def test_serve_demo_end_to_end(tmp_path):
                     assert "Riverside Community College" in home
                     org = home.split('href="/orgs/')[1].split('"')[0]
                     catalog = browser.get(f"/orgs/{org}").text
-                    assert catalog.count("/achievements/") == 3
+                    assert catalog.count("/achievements/") == 5
                 if user.role == "Learner":  # the demo wallet holds records, already checked
                     wallet = browser.get("/wallet").text
                     assert "Certified Nursing Assistant Program" in wallet
                     assert "Workplace Communication" in wallet
                     assert "Weekend volunteer at the Riverside food bank" in wallet
-                    assert wallet.count("Checked when it arrived: genuine") == 2
+                    assert "Introduction to Python Programming" in wallet
+                    assert wallet.count("Checked when it arrived: genuine") == 3
                     record = wallet.split('href="/wallet/records/')[1].split('"')[0]
                     detail = browser.get(f"/wallet/records/{record}").text
                     assert "Not revoked or suspended" in detail
                     skills = browser.get("/wallet/skills").text
-                    assert "Patient care" in skills and "Teamwork" in skills
+                    assert "infection control" in skills and "Teamwork" in skills
+                    # Pathways: the demo frameworks are loaded and the nurse gap shows
+                    found = browser.get("/wallet/pathways", params={"q": "nurse"}).text
+                    nurse = found.split('">Registered Nurses</a>')[0].rsplit('href="', 1)[1]
+                    pathway = browser.get(nurse).text
+                    assert "You already show 4 of 8 skills for this occupation." in pathway
+                    assert "Clinical Judgment and Patient Safety" in pathway
     finally:
         output = _stop(proc)
     assert (tmp_path / "var" / "openler.db").exists()
@@ -111,7 +118,7 @@ def test_serve_demo_end_to_end(tmp_path):
             home = browser.get("/").text
             assert home.count("Riverside Community College") == 1
             org = home.split('href="/orgs/')[1].split('"')[0]
-            assert browser.get(f"/orgs/{org}").text.count("/achievements/") == 3
+            assert browser.get(f"/orgs/{org}").text.count("/achievements/") == 5
         with httpx.Client(base_url=url) as browser:
             token = browser.get("/sign-in").text.split('name="csrf_token" value="')[1].split('"')[0]
             learner = next(u for u in DEMO_USERS if u.role == "Learner")
