@@ -48,7 +48,7 @@ DEMO_USERS = (
 
 ESCO = "http://data.europa.eu/esco/skill/"
 ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
-ONET = "urn:onet:element:"  # the URIs the O*NET importer gives its skill elements
+ONET = "https://www.onetonline.org/find/descriptor/result/"  # as the O*NET importer names them
 ONET_TECH = "urn:onet:technology:"
 
 

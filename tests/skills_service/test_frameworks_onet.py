@@ -30,11 +30,11 @@ def test_demo_subset_imports_occupations_skills_and_links(db):
     assert len(occupations) == 10
     assert items[DEVELOPERS].labels == {"en": "Software Developers"}
     assert items[DEVELOPERS].code == "15-1252.00"
-    assert items["urn:onet:element:2.B.3.e"].labels["en"] == "Programming"
+    assert items["https://www.onetonline.org/find/descriptor/result/2.B.3.e"].labels["en"] == "Programming"
     links = frameworks.relations_of(db, framework_id=report.framework_id,
                                     occupation_uri=DEVELOPERS)
     importance = [r for r in links if r.kind == "importance"]
-    assert importance[0].skill_uri == "urn:onet:element:2.B.3.e"  # strongest first
+    assert importance[0].skill_uri == "https://www.onetonline.org/find/descriptor/result/2.B.3.e"  # strongest first
     assert [r.weight for r in importance] == sorted((r.weight for r in importance), reverse=True)
     assert any(items[r.skill_uri].labels["en"] == "Python" for r in links
                if r.kind == "technology")

@@ -303,3 +303,12 @@ def test_merging_does_not_depend_on_record_order(data, seed):
                     for k in skills_profile.identifiers(s)}
     for entry in first.entries:
         assert not any(e.verified and e.self_reported for e in entry.evidence)
+
+
+def test_an_onet_skill_elements_page_is_a_skill_and_an_occupations_page_an_occupation() -> None:
+    element = Skill(name="Active Listening", framework="O*NET", code="2.A.1.b",
+                    url="https://www.onetonline.org/find/descriptor/result/2.A.1.b")
+    assert kind_of(element) == "skill"
+    assert kind_of(Skill(name="Welders", url=WELDER)) == "occupation"
+    assert kind_of(Skill(name="Nurses", url="https://www.bls.gov/oes/current/oes291141.htm")) \
+        == "occupation"

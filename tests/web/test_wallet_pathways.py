@@ -91,7 +91,7 @@ def data(accounts, clean_db, clock, monkeypatch):
         s.commit()
         record = _earn(s, issuer, wallet, org_id, learner_id, clock(), basics)
         skill_id = s.scalar(select(FrameworkItem.id).where(
-            FrameworkItem.uri == "urn:onet:element:2.B.3.e"))
+            FrameworkItem.uri == "https://www.onetonline.org/find/descriptor/result/2.B.3.e"))
     return {"record": record, "org_id": org_id, "skill_id": skill_id, "wallet": wallet,
             "learner_id": learner_id}
 

@@ -40,7 +40,7 @@ META = FrameworkInput(key="O*NET", name="O*NET-SOC", source="onet",
                       uri="https://www.onetcenter.org/database.html", version="30.x",
                       attribution=ATTRIBUTION)
 OCCUPATION_URI = "https://www.onetonline.org/link/summary/{code}"
-ELEMENT_URI = "urn:onet:element:{code}"
+ELEMENT_URI = "https://www.onetonline.org/find/descriptor/result/{code}"  # its O*NET OnLine page
 TECHNOLOGY_URI = "urn:onet:technology:{code}:{slug}"
 SOC_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
 ELEMENT_ID = re.compile(r"^\d(\.[A-Za-z0-9]+)+$")

@@ -22,6 +22,7 @@ Kind = Literal["skill", "occupation"]
 OCCUPATION_FRAMEWORKS = ("onetsoc", "soc", "isco", "escooccupation", "anzsco", "noc", "rome")
 OCCUPATION_HOSTS = ("onetonline.org", "onetcenter.org", "bls.gov")
 SOC_CODE = re.compile(r"^\d{2}-\d{4}(\.\d{2})?$")
+SOC_IN_PATH = re.compile(r"\d{2}-?\d{4}")  # 29-1141(.00) in O*NET, 291141 in BLS pages
 
 
 def fold(text: str) -> str:
@@ -64,7 +65,7 @@ def kind_of(skill: Skill, target_type: str = "") -> Kind:
     "Occupation", e.g. ``ceterms:Occupation`` or ``ext:Occupation``); or its
     framework is an occupation classification (O*NET-SOC, SOC, ISCO, ANZSCO,
     NOC, ROME, "ESCO occupations"); or its URL is an ESCO occupation or ISCO
-    URI (``/occupation/`` or ``/isco/`` in the path) or an O*NET page; or its
+    URI (``/occupation/`` or ``/isco/`` in the path) or an O*NET page naming a SOC code; or its
     framework is O*NET/SOC-like and its code looks like a SOC code (15-1252.00).
     Everything else (ESCO skills, CASE items, competencies, free text) is a skill.
     """
@@ -78,7 +79,8 @@ def kind_of(skill: Skill, target_type: str = "") -> Kind:
     if "/occupation/" in path or "/isco/" in path:
         return "occupation"
     host = parts.netloc.casefold()
-    if any(host == h or host.endswith("." + h) for h in OCCUPATION_HOSTS):
+    if any(host == h or host.endswith("." + h) for h in OCCUPATION_HOSTS) \
+            and SOC_IN_PATH.search(path):  # an occupation's page, not a skill element's
         return "occupation"
     if SOC_CODE.match(skill.code.strip()) and "onet" in framework:
         return "occupation"
