@@ -13,7 +13,7 @@ verifier staff of the organization only: 404 outside it, 403 for other roles.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from babel.dates import format_date, format_datetime
@@ -26,7 +26,6 @@ from openler.skills.similarity import SEMANTIC_THRESHOLD
 from openler.storage.tables import Organization, User
 from openler.verifier import inbox, matching, matching_index, roles
 from openler.verifier import requests as verifier_requests
-from openler.verifier.dcql import MAX_QUERIES
 from openler.wallet import org_shares
 from openler.wallet.errors import WalletNotFound
 from openler.wallet.models import Skill as AlignedSkill
@@ -45,10 +44,6 @@ from openler.web.templating import render
 
 router = APIRouter(prefix="/orgs/{org_id}")
 MAX_RANKED = 50  # answers shown with their explanation on one page, strongest first
-MAX_ASKED = MAX_QUERIES  # one DCQL credential query per skill
-TYPE_LABELS = (("achievement", N_("An achievement or badge (Open Badges 3.0)")),
-               ("clr", N_("A learner record with several achievements (CLR 2.0)")),
-               ("any", N_("Any verifiable credential")))
 ERRORS = {
     "purpose_missing": N_("Say what the request is for, for example “Welder job at Acme”."),
     "until_invalid": N_("Enter the last day answers are accepted, like 2026-12-07."),
@@ -134,15 +129,6 @@ def _ranked_answers(role: roles.Role, answers: list[inbox.Answer]
 
 # ---- presentation requests --------------------------------------------------------------
 
-def _new_request_page(request: Request, db: DbSession, org: Organization, values: dict[str, Any],
-                      errors: dict[str, str], status_code: int = 200) -> Response:
-    catalog = roles.catalog_skills(db)
-    return _page(request, "requests_new.html", org, {
-        "values": values, "errors": errors,
-        "catalog": [(matching.skill_key(s), s) for s in catalog],
-        "type_options": [(v, gettext(label)) for v, label in TYPE_LABELS]}, status_code)
-
-
 @router.get("/requests")
 def request_list(request: Request, org_id: str, db: DbSession, user: SignedIn,
                  now: Now) -> Response:
@@ -154,28 +140,6 @@ def request_list(request: Request, org_id: str, db: DbSession, user: SignedIn,
         counts[answer.request_id] = counts.get(answer.request_id, 0) + 1
     return _page(request, "requests.html", org, {"requests": made, "now": now,
                                                  "counts": counts})
-
-
-def new_request_page(request: Request, org_id: str, db: DbSession, user: SignedIn,
-                     now: Now) -> Response:
-    """Ask for records showing skills, or of a credential type, for a job, until a day."""
-    org = member(db, user, org_id)
-    return _new_request_page(request, db, org, {
-        "purpose": "", "skills": [], "free_text": "", "credential_type": "achievement",
-        "until": (now + timedelta(days=6)).date().isoformat()}, {})
-
-
-def _lifetime(until: str, now: datetime) -> timedelta | str:
-    try:
-        last = date.fromisoformat(until.strip())
-    except ValueError:
-        return "until_invalid"
-    end = datetime.combine(last, time(23, 59, 59), tzinfo=UTC)
-    if end <= now:
-        return "until_invalid"
-    if last > (now + verifier_requests.MAX_LIFETIME).date():
-        return "until_too_far"
-    return min(end - now, verifier_requests.MAX_LIFETIME)
 
 
 @router.post("/requests/{request_id}/answers/{answer_id}/check")

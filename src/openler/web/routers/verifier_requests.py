@@ -7,8 +7,8 @@ Prefix it is unsigned: an ``alg: none`` JWT of type ``oauth-authz-req+jwt``) and
 8.2 (Response Mode ``direct_post``: a form-encoded ``vp_token`` and ``state``, or an
 ``error``; answered 200 with a JSON object, or the OAuth JSON error). Never cached.
 
-Also the employer's own pages of one request (``pages``, mounted before
-``verifier_inbox.router``, whose routes for the same paths they replace): making it, with
+Also the employer's own pages of one request (``pages``; the list of requests and the
+re-check of an answer stay in ``verifier_inbox``): making it, with
 the catalog's similar skill names accepted as further ``targetName`` values
 (``openler.verifier.asking.alternative_names``), and showing it with every answer explained
 against the asked skills by ``asking.answer_findings``: exact matches first, then skill
@@ -21,6 +21,7 @@ of the organization only: 404 outside it, 403 for other roles.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -31,9 +32,11 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from openler.issuer.delivery.qr import qr_svg
 from openler.skills.similarity import ModelUnavailableError
-from openler.verifier import asking, inbox, report, roles, trust
+from openler.storage.tables import Organization
+from openler.verifier import asking, inbox, matching, report, roles, trust
 from openler.verifier import requests as verifier_requests
 from openler.verifier import responses as verifier_responses
+from openler.verifier.dcql import MAX_QUERIES
 from openler.verifier.matching import Explanation, Requirement
 from openler.web.api.deps import Config, language_of, outbound_fetcher
 from openler.web.deps import CurrentUser as SignedIn
@@ -48,6 +51,10 @@ router = APIRouter()
 pages = APIRouter(prefix="/orgs/{org_id}")
 NO_STORE = {"Cache-Control": "no-store"}
 MAX_FORM = 2_500_000
+MAX_ASKED = MAX_QUERIES  # one DCQL credential query per skill
+TYPE_LABELS = (("achievement", N_("An achievement or badge (Open Badges 3.0)")),
+               ("clr", N_("A learner record with several achievements (CLR 2.0)")),
+               ("any", N_("Any verifiable credential")))
 UNAVAILABLE = {"unknown": (404, "There is no such presentation request."),
                "answered": (410, "This presentation request was already answered."),
                "expired": (410, "This presentation request has expired.")}
@@ -146,8 +153,37 @@ async def response_endpoint(request: Request, request_id: str, db: DbSession, co
 
 # ---- the employer's pages of one request ------------------------------------------------
 
+def _new_request_page(request: Request, db: DbSession, org: Organization, values: dict[str, Any],
+                      errors: dict[str, str], status_code: int = 200) -> Response:
+    catalog = roles.catalog_skills(db)
+    return employer._page(request, "requests_new.html", org, {
+        "values": values, "errors": errors,
+        "catalog": [(matching.skill_key(s), s) for s in catalog],
+        "type_options": [(v, gettext(label)) for v, label in TYPE_LABELS]}, status_code)
+
+
 # Before "/requests/{request_id}", so that "new" is never taken for a request id.
-pages.add_api_route("/requests/new", employer.new_request_page, methods=["GET"])
+@pages.get("/requests/new")
+def new_request_page(request: Request, org_id: str, db: DbSession, user: SignedIn,
+                     now: Now) -> Response:
+    """Ask for records showing skills, or of a credential type, for a job, until a day."""
+    org = member(db, user, org_id)
+    return _new_request_page(request, db, org, {
+        "purpose": "", "skills": [], "free_text": "", "credential_type": "achievement",
+        "until": (now + timedelta(days=6)).date().isoformat()}, {})
+
+
+def _lifetime(until: str, now: datetime) -> timedelta | str:
+    try:
+        last = date.fromisoformat(until.strip())
+    except ValueError:
+        return "until_invalid"
+    end = datetime.combine(last, time(23, 59, 59), tzinfo=UTC)
+    if end <= now:
+        return "until_invalid"
+    if last > (now + verifier_requests.MAX_LIFETIME).date():
+        return "until_too_far"
+    return min(end - now, verifier_requests.MAX_LIFETIME)
 
 
 @pages.post("/requests/new")
@@ -163,9 +199,9 @@ def create_request(request: Request, org_id: str, form: CheckedForm, db: DbSessi
         kind = "achievement"
     values: dict[str, Any] = {"purpose": purpose, "skills": keys, "free_text": free_text,
                               "credential_type": kind, "until": until}
-    skills = roles.pick(db, keys=keys, free_text=free_text)[:employer.MAX_ASKED]
+    skills = roles.pick(db, keys=keys, free_text=free_text)[:MAX_ASKED]
     errors: dict[str, str] = {}
-    lifetime = employer._lifetime(until, now)
+    lifetime = _lifetime(until, now)
     if isinstance(lifetime, str):
         errors["until"] = lifetime
         lifetime = verifier_requests.DEFAULT_LIFETIME
@@ -183,7 +219,7 @@ def create_request(request: Request, org_id: str, form: CheckedForm, db: DbSessi
         except verifier_requests.InvalidVerifierRequest as exc:
             errors.update(exc.errors)
     if errors:
-        return employer._new_request_page(request, db, org, values, employer._errors(errors),
+        return _new_request_page(request, db, org, values, employer._errors(errors),
                                           FORM_ERROR_STATUS)
     if skills:
         roles.create_role(db, org_id=org.id, name=made.purpose, required=skills, preferred=[],
