@@ -193,24 +193,28 @@ def _work(*, once: bool, interval: float) -> None:
     from openler.storage import db as storage_db
 
     settings = _settings()
-    engine = storage_db.make_engine(settings.database_url)
-    storage_db.upgrade(engine)
-    sessions = storage_db.make_sessionmaker(engine)
-    console = Console()
     stop = threading.Event()
-    typer.echo(f"Cohort worker {liveness.this_worker()}: "
-               + ("running the waiting jobs." if once else f"looking for jobs every {interval:g} s."))
-    issuing = threading.Event()  # the mail sender keeps to a small share while it is set
-    try:
-        with _delivery(sessions, settings, issuing), _stop_on_signals(stop):
-            results = cohort_worker.work(sessions, vault=KeyVault(settings.secret_key),
-                                         clock=_now, stop=stop, once=once, interval=interval,
-                                         events=_Report(console, issuing))
-    except KeyboardInterrupt:
-        typer.echo("Stopped at once; the unsaved batch will be issued again by the next worker.")
-        raise typer.Exit(130) from None
-    finally:
-        engine.dispose()
+    # Signals are caught from before the database upgrade: a Ctrl-C while it runs lets it
+    # finish (and then stops) instead of breaking off inside a migration.
+    with _stop_on_signals(stop):
+        engine = storage_db.make_engine(settings.database_url)
+        try:
+            storage_db.upgrade(engine)
+            sessions = storage_db.make_sessionmaker(engine)
+            console = Console()
+            typer.echo(f"Cohort worker {liveness.this_worker()}: " + (
+                "running the waiting jobs." if once else f"looking for jobs every {interval:g} s."))
+            issuing = threading.Event()  # the mail sender keeps to a small share while it is set
+            with _delivery(sessions, settings, issuing):
+                results = cohort_worker.work(sessions, vault=KeyVault(settings.secret_key),
+                                             clock=_now, stop=stop, once=once,
+                                             interval=interval, events=_Report(console, issuing))
+        except KeyboardInterrupt:
+            typer.echo("Stopped at once; the unsaved batch will be issued again by the next "
+                       "worker.")
+            raise typer.Exit(130) from None
+        finally:
+            engine.dispose()
     if not results:
         typer.echo("No cohort job is waiting.")
     if stop.is_set():

@@ -123,15 +123,27 @@ def test_sigterm_stops_after_the_batch_and_a_second_signal_at_once(
     assert count(sessions, ClaimOffer, ClaimOffer.organization_id == org_id) == rows
 
 
+def signal_once_handled(sig: signal.Signals, done: threading.Event) -> None:
+    """Send ``sig`` to this process once the worker has put in its own handler (so a slow
+    start never meets pytest's handler instead), and then only while it still runs."""
+    before = signal.getsignal(sig)
+    while not done.wait(0.01):
+        if signal.getsignal(sig) is not before:
+            os.kill(os.getpid(), sig)
+            return
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_the_polling_worker_stops_on_a_signal(database_url, clean_db, sig):
-    timer = threading.Timer(0.5, os.kill, (os.getpid(), sig))
-    timer.start()
+    done = threading.Event()
+    sender = threading.Thread(target=signal_once_handled, args=(sig, done), daemon=True)
+    sender.start()
     try:
         result = RUNNER.invoke(app, ["issuer", "worker", "--interval", "0.1"],
                                env=env(database_url))
     finally:
-        timer.cancel()
+        done.set()
+        sender.join()
     assert result.exit_code == 0, result.output
     assert "looking for jobs every 0.1 s" in result.output
     assert f"{signal.Signals(sig).name}: stopping" in result.output
