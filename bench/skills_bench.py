@@ -13,7 +13,6 @@ n-gram up to four words is compared (the path the RP@5 figures measure).
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from pathlib import Path
@@ -21,9 +20,6 @@ from typing import TYPE_CHECKING
 
 from bench.registry import Figure, register, time_ms
 
-# One core, as the issue states it: keep OpenBLAS from spreading the label product over
-# threads (only effective when numpy is first imported after this module).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 if TYPE_CHECKING:
     from openler.skills import SkillEngine
 
