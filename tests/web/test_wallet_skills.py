@@ -62,14 +62,20 @@ def _self_reported(s, wallet, learner_id, now: datetime, name, alignments):
     return record.id
 
 
+def _college_and_learner(accounts):
+    """Example College (issuer) and learner@example.org, with the app's configurations."""
+    _, org_id = accounts.org_owner("owner@college.example", "Example College")
+    learner_id = accounts.learner("learner@example.org", "Ana Learner")
+    issuer = IssuerConfig(base=PublicBase.parse("http://testserver"), vault=KeyVault(APP_SECRET))
+    wallet = service.WalletConfig(master=MasterKey(APP_SECRET), issuer=issuer)
+    return issuer, wallet, org_id, learner_id
+
+
 @pytest.fixture
 def skills(accounts, clean_db, clock):
     """learner@example.org keeps two college records and one self-reported record."""
-    _, org_id = accounts.org_owner("owner@college.example", "Example College")
-    learner_id = accounts.learner("learner@example.org", "Ana Learner")
+    issuer, wallet, org_id, learner_id = _college_and_learner(accounts)
     accounts.learner("other@example.org", "Otto Other")
-    issuer = IssuerConfig(base=PublicBase.parse("http://testserver"), vault=KeyVault(APP_SECRET))
-    wallet = service.WalletConfig(master=MasterKey(APP_SECRET), issuer=issuer)
     with storage_db.make_sessionmaker(clean_db)() as s:
         first = _issue(s, issuer, wallet, org_id, learner_id, clock(), "Welding Basics", [
             AlignmentInput(target_name="Welding", target_url=WELDING, target_framework="ESCO",
@@ -208,10 +214,7 @@ def test_forms_need_csrf_and_sign_in(client, make_client, web, skills):
 
 
 def test_the_chart_draws_twelve_and_the_table_lists_all(client, web, accounts, clean_db, clock):
-    _, org_id = accounts.org_owner("owner@college.example", "Example College")
-    learner_id = accounts.learner("learner@example.org", "Ana Learner")
-    issuer = IssuerConfig(base=PublicBase.parse("http://testserver"), vault=KeyVault(APP_SECRET))
-    wallet = service.WalletConfig(master=MasterKey(APP_SECRET), issuer=issuer)
+    issuer, wallet, org_id, learner_id = _college_and_learner(accounts)
     with storage_db.make_sessionmaker(clean_db)() as s:
         _issue(s, issuer, wallet, org_id, learner_id, clock(), "Many skills", [
             AlignmentInput(target_name=f"Skill number {n:02d}",
@@ -223,3 +226,31 @@ def test_the_chart_draws_twelve_and_the_table_lists_all(client, web, accounts, c
         in html
     assert _table(html).count('<th scope="row">') == 13
     assert "Skill number 12" in _table(html)
+
+
+def test_skills_of_two_frameworks_alike_in_meaning_are_one_row_that_says_why(
+        client, web, accounts, clean_db, clock):
+    """O*NET's "Project Management" and ESCO's "manage projects": one row, both records,
+    and a sentence naming both, how alike they are and the threshold."""
+    issuer, wallet, org_id, learner_id = _college_and_learner(accounts)
+    with storage_db.make_sessionmaker(clean_db)() as s:
+        _issue(s, issuer, wallet, org_id, learner_id, clock(), "Team Leadership", [
+            AlignmentInput(target_name="Project Management", target_framework="O*NET",
+                           target_code="2.B.5.d",
+                           target_url="https://www.onetonline.org/find/descriptor/result/2.B.5.d")])
+        _issue(s, issuer, wallet, org_id, learner_id, clock(), "Site Planning", [
+            AlignmentInput(target_name="manage projects", target_framework="ESCO",
+                           target_url="http://data.europa.eu/esco/skill/"
+                                      "7111b95d-0ce3-441a-9d92-4c75d05c4388")])
+    web.sign_in(client, "learner@example.org")
+    table = _table(client.get("/wallet/skills").text)
+    rows = table.split("<tbody>", 1)[1].split("<tr>")[1:]
+    assert len(rows) == 1
+    assert "Team Leadership" in rows[0] and "Site Planning" in rows[0]
+    said = re.search(r"“manage projects” \(ESCO\) and “Project Management” \(O\*NET\) are "
+                     r"taken as one skill: their meanings are (\d+)% alike, and 85% or more "
+                     r"counts as the same\.", rows[0])
+    assert said and 85 <= int(said.group(1)) < 100
+    client.get("/language/es?next=/")
+    es = client.get("/wallet/skills").text
+    assert "se toman como una sola competencia" in es and "a partir del 85 %" in es

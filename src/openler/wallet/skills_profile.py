@@ -7,6 +7,14 @@ The same skill reached through several records is merged when two alignments
 share a target URL (http/https, host case and a final slash ignored), or the
 same framework and code, or the same name once case and accents are folded;
 merging is transitive (union-find), so a chain of such links is one skill.
+Given a label matcher (``profile`` passes ``openler.skills.similarity``'s when the
+model loads), skills from different frameworks are merged too when their names
+mean the same: cosine of the names' embeddings at least ``SEMANTIC_THRESHOLD``
+(0.85, calibrated there), strongest pair first. Two skills that share a framework
+(its name or its address's host) are never merged by meaning, since a framework's
+own entries are distinct by its design; names with no framework (self-reported or
+free text) may join either. Each such merge is kept as a ``SameMeaning`` so the
+page can say which names were taken as one and how alike they are.
 A merged skill is an occupation when any of its alignments is one by the rule
 of ``kind_of`` (targetType ending in "Occupation"; an O*NET-SOC, SOC, ISCO,
 ANZSCO, NOC or ROME framework; an ESCO ``/occupation/`` or ``/isco/`` URI or
@@ -27,14 +35,16 @@ come first.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
 from openler.core.errors import CoreError
+from openler.skills import similarity
 from openler.wallet import preferences, service, verification
 from openler.wallet.errors import WalletNotFound
 from openler.wallet.keys import open_wallet
@@ -59,11 +69,24 @@ from openler.wallet.skills_identity import (
     target_types,
 )
 
-__all__ = ["Evidence", "Kind", "SkillEntry", "SkillsProfile", "build", "credential_ref",
-           "endorsement_checker", "fold", "hide", "identifiers", "kind_of", "profile", "show",
-           "stored_keys"]
+__all__ = ["Alike", "Evidence", "Kind", "SameMeaning", "SkillEntry", "SkillsProfile", "build",
+           "credential_ref", "endorsement_checker", "fold", "hide", "identifiers", "kind_of",
+           "meaning_matcher", "profile", "show", "stored_keys"]
 HIDDEN_SETTING = "hidden_skills"
 FEATURED_SETTING = "featured_skills"
+# Per query label, the candidate labels alike enough to be one skill: (index, cosine).
+Alike = Callable[[Sequence[str], Sequence[str]], list[list[tuple[int, float]]]]
+
+
+@dataclass(frozen=True, slots=True)
+class SameMeaning:
+    """Two names taken as one skill because their meanings are alike enough."""
+
+    name: str
+    framework: str
+    other: str
+    other_framework: str
+    score: float  # cosine of the two names' embeddings
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +138,7 @@ class SkillEntry:
     featured: bool = False  # the learner put it first
     description: str = ""  # targetDescription, from the strongest record that has one
     target_type: str = ""  # targetType as an issuer wrote it, if any
+    same_meaning: tuple[SameMeaning, ...] = ()  # names merged in by meaning, not identifier
 
     @property
     def strength(self) -> str:
@@ -234,8 +258,55 @@ class _Groups:
 Occurrence = tuple[Skill, Kind, tuple[Evidence, ...], str]
 
 
-def _entry(items: list[Occurrence], hidden_keys: set[str], featured_keys: set[str]
-           ) -> SkillEntry:
+def _schemes(skill: Skill) -> frozenset[str]:
+    """The frameworks an alignment belongs to: its framework's name and its address's host."""
+    found = set()
+    if name := fold(skill.framework).replace(" ", ""):
+        found.add(f"framework:{name}")
+    if host := urlsplit(skill.url.strip()).netloc.lower():
+        found.add(f"host:{host.removeprefix('www.')}")
+    return frozenset(found)
+
+
+def _merge_by_meaning(groups: _Groups, occurrences: list[Occurrence], alike: Alike
+                      ) -> dict[int, list[SameMeaning]]:
+    """Join skill groups of different frameworks whose names mean the same, best pair first."""
+    roots = {groups.find(i) for i in range(len(occurrences))}
+    schemes: dict[int, frozenset[str]] = dict.fromkeys(roots, frozenset())
+    labels: dict[str, tuple[int, Skill]] = {}
+    occupations = set()
+    for index, (skill, kind, _, _) in enumerate(occurrences):
+        root = groups.find(index)
+        schemes[root] |= _schemes(skill)
+        if kind == "occupation":
+            occupations.add(root)
+        seen = labels.get(fold(skill.name))
+        if seen is None or (skill.name.strip(), skill.framework) < (seen[1].name.strip(),
+                                                                    seen[1].framework):
+            labels[fold(skill.name)] = (root, skill)  # the same one whatever the order
+    names = sorted(n for n, (root, _) in labels.items() if n and root not in occupations)
+    if len(names) < 2:
+        return {}
+    pairs = sorted((-score, i, j) for i, row in enumerate(alike(names, names))
+                   for j, score in row if j > i)
+    links: dict[int, list[SameMeaning]] = {}
+    for negative, i, j in pairs:
+        (first, a), (second, b) = labels[names[i]], labels[names[j]]
+        ra, rb = groups.find(first), groups.find(second)
+        if ra == rb or schemes[ra] & schemes[rb]:
+            continue
+        groups.union(ra, rb)
+        root = groups.find(ra)
+        schemes[root] = schemes[ra] | schemes[rb]
+        joined = links.pop(ra, []) + links.pop(rb, [])
+        links[root] = [*joined, SameMeaning(name=a.name.strip(), framework=a.framework,
+                                            other=b.name.strip(), other_framework=b.framework,
+                                            score=round(-negative, 4))]
+    return links
+
+
+def _entry(items: list[Occurrence], hidden_keys: set[str], featured_keys: set[str],
+           same_meaning: Iterable[SameMeaning] = ()) -> SkillEntry:
     by_record: dict[tuple[str, str], Evidence] = {}
     for _, _, backing, _ in items:
         for ev in backing:
@@ -258,16 +329,18 @@ def _entry(items: list[Occurrence], hidden_keys: set[str], featured_keys: set[st
                       code=first("code"), url=first("url"), evidence=evidence,
                       hidden=bool(ids & hidden_keys), identifiers=ids,
                       featured=bool(ids & featured_keys), description=first("description"),
-                      target_type=target_type)
+                      target_type=target_type, same_meaning=tuple(same_meaning))
 
 
 def build(records: Iterable[Record], *, hidden_keys: Iterable[str] = (),
           featured_keys: Iterable[str] = (),
-          endorsement_check: EndorsementCheck | None = None) -> SkillsProfile:
+          endorsement_check: EndorsementCheck | None = None,
+          alike: Alike | None = None) -> SkillsProfile:
     """The profile of these records (kept ones only), merged and ordered, hidden set apart.
 
     ``endorsement_check`` verifies an endorsement embedded in a record; without it such
-    endorsements are listed as not checked and do not count.
+    endorsements are listed as not checked and do not count. ``alike`` also merges
+    skills of different frameworks by meaning; without it only identifiers merge.
     """
     records = [r for r in records if r.state == "kept"]
     kept = kept_endorsements(records)
@@ -285,11 +358,13 @@ def build(records: Iterable[Record], *, hidden_keys: Iterable[str] = (),
             groups.add(keys)
             target_type = types.get((skill.name, skill.url), "")
             occurrences.append((skill, kind_of(skill, target_type), backing, target_type))
+    links = _merge_by_meaning(groups, occurrences, alike) if alike is not None else {}
     merged: dict[int, list[Occurrence]] = {}
     for index, item in enumerate(occurrences):
         merged.setdefault(groups.find(index), []).append(item)
     hidden, featured = set(hidden_keys), set(featured_keys)
-    entries = sorted((_entry(items, hidden, featured) for items in merged.values()),
+    entries = sorted((_entry(items, hidden, featured, links.get(root, ()))
+                      for root, items in merged.items()),
                      key=lambda e: (not e.featured, -len(e.evidence), -e.verified_count,
                                     fold(e.name), e.key))
     return SkillsProfile(entries=tuple(e for e in entries if not e.hidden),
@@ -327,6 +402,11 @@ def endorsement_checker(db: Session, config: service.WalletConfig,
     return check
 
 
+def meaning_matcher() -> Alike | None:
+    """The label matcher for merging by meaning, or None where the model does not load."""
+    return similarity.similar_labels if similarity.available() else None
+
+
 def profile(db: Session, *, config: service.WalletConfig, user_id: str,
             include_hidden: bool = False, now: datetime | None = None) -> SkillsProfile:
     """What the learner's records say they can do; ``hidden`` is filled only on request."""
@@ -335,7 +415,8 @@ def profile(db: Session, *, config: service.WalletConfig, user_id: str,
     made = build(service.records(db, config=config, user_id=user_id),
                  hidden_keys=_keys(settings, HIDDEN_SETTING),
                  featured_keys=_keys(settings, FEATURED_SETTING),
-                 endorsement_check=endorsement_checker(db, config, now or datetime.now(UTC)))
+                 endorsement_check=endorsement_checker(db, config, now or datetime.now(UTC)),
+                 alike=meaning_matcher())
     return made if include_hidden else SkillsProfile(entries=made.entries)
 
 

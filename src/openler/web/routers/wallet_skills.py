@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
+from openler.skills.similarity import SEMANTIC_THRESHOLD
 from openler.wallet import skills_chart, skills_curation, skills_export, skills_profile
 from openler.wallet.errors import WalletNotFound
 from openler.wallet.skills_evidence import expired, recency_words
@@ -82,6 +83,7 @@ def skills_page(request: Request, db: DbSession, user: CurrentUser, now: Now,
         "profile": made, "entries": entries, "chart": skills_chart.chart(entries),
         "nav": "wallet", "web_url": web_url, "sort": order, "orders": ORDER_LABELS,
         "self_reported_only": sum(1 for e in entries if e.strength == "self_reported"),
+        "same_meaning_threshold": round(SEMANTIC_THRESHOLD * 100),
         **_dates(request, now.date())}))
 
 
