@@ -246,3 +246,47 @@ def test_other_learner_sees_their_own_gap(client, make_client, web, data):
     assert "You already show 0 of 8 skills for this occupation." in html
     assert "skills is in your skills profile yet." in html
     assert data["record"] not in html
+
+
+@pytest.mark.parametrize(("made", "said"), [
+    (3, "3 occupations match “drone”."),
+    (25, "25 occupations match “drone”; here are the closest 20. Add a word to narrow the "
+         "search."),
+    (pathways.SEARCH_CAP + 1, f"More than {pathways.SEARCH_CAP} occupations match “drone”; "
+                              "here are the closest 20. Add a word to narrow the search."),
+])
+def test_a_search_says_how_many_match_when_it_shows_only_some(client, web, data, clean_db,
+                                                              clock, made, said):
+    with storage_db.make_sessionmaker(clean_db)() as s:
+        write(s, meta=FrameworkInput(key="DRONES", name="Drone occupations", source="test",
+                                     uri="https://drones.example.org"),
+              items=[ItemInput(uri=f"https://drones.example.org/{n}", kind="occupation",
+                               labels={"en": f"drone pilot grade {n:03d}"})
+                     for n in range(made)], now=clock())
+        s.commit()
+    web.sign_in(client, "learner@example.org")
+    page = client.get("/wallet/pathways", params={"q": "drone"}).text
+    results = page.split('id="found-title"', 1)[1].split('id="suggested-title"', 1)[0]
+    assert said in results
+    assert len(PATHWAY_LINK.findall(results)) == min(made, 20)
+
+
+def test_a_hidden_skill_still_counts_on_the_learners_own_pathway(client, web, data):
+    """Hiding is about what others see: the learner's own pathway keeps counting the skill
+    and says it is hidden; the profile itself leaves it out."""
+    web.sign_in(client, "learner@example.org")
+    profile = client.get("/wallet/skills").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', profile).group(1)
+    forms = re.findall(r'<form method="post" action="/wallet/skills/hide">.*?</form>', profile,
+                       re.S)
+    [speaking] = [f for f in forms if "> Speaking</span>" in f]
+    key = re.search(r'name="key" value="([^"]+)"', speaking).group(1)
+    assert client.post("/wallet/skills/hide", data={"csrf_token": token, "key": key},
+                       follow_redirects=False).status_code == 303
+    html = client.get(_nurse_path(client)).text
+    assert "You already show 2 of 8 skills for this occupation." in html
+    shown = html.split('id="shown-title"', 1)[1].split('id="build-title"', 1)[0]
+    speaking_item = shown.split("Same skill in your profile: “Speaking”", 1)[1].split("</li>")[0]
+    assert "You hid it from your profile: it counts here, where only you look" in speaking_item
+    listening_item = shown.split("your skill “listen actively”", 1)[1].split("</li>")[0]
+    assert "You hid it" not in listening_item

@@ -35,12 +35,14 @@ from openler.wallet.skills_identity import fold, identifiers
 
 __all__ = ["SEMANTIC_THRESHOLD", "CatalogAlignment", "Evidenced", "Occupation", "Pathway",
            "Requirement", "Similar", "Step", "Teaching", "assess", "catalog_alignments",
-           "find_occupation", "pathway", "requirements", "search_occupations", "suggestions"]
+           "count_occupations", "find_occupation", "pathway", "requirements", "search_occupations",
+           "suggestions"]
 
 Similar = Callable[[Sequence[str], Sequence[str]], list[list[tuple[int, float]]]]
 How = Literal["exact", "semantic"]
 IMPORTANT = 3.0  # O*NET importance: 3 of 5 is labelled "Important"
 MAX_TEACHING = 5
+SEARCH_CAP = 500  # occupations read per search before ranking
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +199,23 @@ def _counted(db: Session, found: list[Occupation]) -> list[Occupation]:
     return [replace(o, skills=counts.get(o.uri, 0)) for o in found]
 
 
+def _matching(folded: str) -> Select[FrameworkItem, SkillFramework]:
+    statement = _occupation_rows()
+    for word in folded.split():
+        statement = statement.where(FrameworkItem.search_text.contains(word, autoescape=True))
+    return statement
+
+
+def count_occupations(db: Session, *, query: str) -> int:
+    """How many occupations a search finds, counted up to ``SEARCH_CAP`` + 1 (so a page can
+    say "more than 500" without counting a whole framework)."""
+    folded = fold(query)
+    if not folded:
+        return 0
+    found = _matching(folded).limit(SEARCH_CAP + 1).subquery()
+    return int(db.scalar(select(func.count()).select_from(found)) or 0)
+
+
 def search_occupations(db: Session, *, query: str, language: str,
                        limit: int = 20) -> list[Occupation]:
     """Occupations whose labels hold every word of the query, accents and case aside: those
@@ -205,10 +224,7 @@ def search_occupations(db: Session, *, query: str, language: str,
     folded = fold(query)
     if not folded:
         return []
-    statement = _occupation_rows()
-    for word in folded.split():
-        statement = statement.where(FrameworkItem.search_text.contains(word, autoescape=True))
-    rows = db.execute(statement.limit(500)).all()
+    rows = db.execute(_matching(folded).limit(SEARCH_CAP)).all()
     found = _counted(db, [_occupation(item, fw, language) for item, fw in rows])
     tiers = {item.id: _match(folded, item, language) for item, _ in rows}
     found.sort(key=lambda o: (o.skills == 0, tiers[o.id], len(o.label), fold(o.label), o.uri))
@@ -349,8 +365,11 @@ def pathway(db: Session, *, config: service.WalletConfig, user_id: str, item_id:
     """The learner's pathway to one occupation: skills shown, missing, and where to learn."""
     occupation = find_occupation(db, item_id=item_id, language=language)
     reqs = requirements(db, occupation=occupation, language=language)
-    made = skills_profile.profile(db, config=config, user_id=user_id)
-    steps, semantic = assess(reqs, made.entries, catalog_alignments(db), similar=similar)
+    # The pathway is the learner's own page: a skill they hid from others still counts here,
+    # and the page says it is hidden.
+    made = skills_profile.profile(db, config=config, user_id=user_id, include_hidden=True)
+    steps, semantic = assess(reqs, (*made.entries, *made.hidden), catalog_alignments(db),
+                             similar=similar)
     return Pathway(occupation=replace(occupation, skills=len(reqs)), steps=steps, semantic=semantic,
                    threshold=SEMANTIC_THRESHOLD)
 

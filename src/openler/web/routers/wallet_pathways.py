@@ -18,6 +18,7 @@ from openler.web.templating import render
 router = APIRouter()
 PAGE = "/wallet/pathways"
 MAX_QUERY = 200
+SHOWN = 20  # occupations listed per search
 
 
 def _language(request: Request) -> str:
@@ -30,10 +31,13 @@ def pathways_page(request: Request, db: DbSession, user: CurrentUser, config: Wa
     """The search form (a plain GET form), its results and occupations from the profile."""
     query = " ".join(q.split())[:MAX_QUERY]
     language = _language(request)
-    found = pathways.search_occupations(db, query=query, language=language) if query else []
+    found = (pathways.search_occupations(db, query=query, language=language, limit=SHOWN)
+             if query else [])
+    total = pathways.count_occupations(db, query=query) if len(found) == SHOWN else len(found)
     suggested = pathways.suggestions(db, config=config, user_id=user.id, language=language)
     return _private(render(request, "wallet/pathways.html", {
-        "query": query, "found": found, "suggested": suggested, "nav": "wallet"}))
+        "query": query, "found": found, "total": total, "cap": pathways.SEARCH_CAP,
+        "suggested": suggested, "nav": "wallet"}))
 
 
 @router.get(PAGE + "/{item_id}")
