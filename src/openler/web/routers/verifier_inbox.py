@@ -12,11 +12,9 @@ verifier staff of the organization only: 404 outside it, 403 for other roles.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from babel.dates import format_date, format_datetime
 from fastapi import APIRouter, Request
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
@@ -34,70 +32,15 @@ from openler.web.api.deps import Config, language_of, outbound_fetcher
 from openler.web.deps import CurrentUser as SignedIn
 from openler.web.deps import DbSession, Now
 from openler.web.errors import FORM_ERROR_STATUS
-from openler.web.i18n import N_, gettext
-from openler.web.private import private
+from openler.web.i18n import N_
 from openler.web.routers.verifier_trust_pages import member
 from openler.web.routers.wallet import WalletSettings
 from openler.web.routers.wallet_shares import org_sealer
 from openler.web.security import CheckedForm
-from openler.web.templating import render
+from openler.web.verifier_pages import form_errors, page
 
 router = APIRouter(prefix="/orgs/{org_id}")
 MAX_RANKED = 50  # answers shown with their explanation on one page, strongest first
-ERRORS = {
-    "purpose_missing": N_("Say what the request is for, for example “Welder job at Acme”."),
-    "until_invalid": N_("Enter the last day answers are accepted, like 2026-12-07."),
-    "until_too_far": N_("The last day can be at most 7 days from today."),
-    "role_name_missing": N_("Give the role a name, for example “Welder”."),
-    "skills_missing": N_("Pick at least one required skill, or write one."),
-}
-ANSWER_STATUS = {
-    "verified": N_("Checked: genuine and current"),
-    "incomplete": N_("Could not finish checking"),
-    "not_verified": N_("Problem found"),
-    "declined": N_("The learner declined"),
-    "refused": N_("Refused by this site"),
-}
-REFUSED_REASONS = {
-    "already_answered": N_("The request had already been answered: a repeated or reused "
-                           "answer is not accepted."),
-    "state_mismatch": N_("The answer did not belong to this request."),
-    "expired": N_("The answer came after the request expired."),
-    "nonce_mismatch": N_("The answer was made for another request (a replay)."),
-    "audience_mismatch": N_("The answer was made for another verifier."),
-    "presentation_invalid": N_("The learner's signature on the answer does not verify."),
-    "query_not_satisfied": N_("The answer does not contain what the request asked for."),
-    "vp_token_missing": N_("The answer was empty."),
-    "vp_token_malformed": N_("The answer could not be read."),
-}
-
-
-def _formatters(request: Request) -> dict[str, Callable[[datetime | None], str]]:
-    language = language_of(request)
-    locale = "en_GB" if language == "en" else language
-
-    def day(moment: datetime | None) -> str:
-        return format_date(moment, format="long", locale=locale) if moment else ""
-
-    def moment(value: datetime | None) -> str:
-        return format_datetime(value, format="medium", tzinfo=UTC, locale=locale) \
-            if value else ""
-    return {"day": day, "moment": moment}
-
-
-def _page(request: Request, template: str, org: Organization, context: dict[str, Any],
-          status_code: int = 200) -> Response:
-    return private(render(request, f"verifier/{template}", {
-        "org": org, "nav": "orgs", "status_words": ANSWER_STATUS,
-        "refused_words": REFUSED_REASONS, **_formatters(request), **context},
-        status_code=status_code))
-
-
-def _errors(codes: dict[str, str]) -> dict[str, str]:
-    out = {}
-    for field, code in codes.items():
-        out[field] = gettext(ERRORS.get(code.split(":")[0], ERRORS["purpose_missing"]))
-    return out
 
 
 def _base_url(config: Any) -> str:
@@ -138,7 +81,7 @@ def request_list(request: Request, org_id: str, db: DbSession, user: SignedIn,
     counts: dict[str, int] = {}
     for answer in inbox.answers_of(db, org_id=org.id):
         counts[answer.request_id] = counts.get(answer.request_id, 0) + 1
-    return _page(request, "requests.html", org, {"requests": made, "now": now,
+    return page(request, "requests.html", org, {"requests": made, "now": now,
                                                  "counts": counts})
 
 
@@ -177,7 +120,7 @@ def inbox_page(request: Request, org_id: str, db: DbSession, user: SignedIn,
     all_roles = roles.roles_of(db, org_id=org.id)
     chosen = next((r for r in all_roles if r.id == request.query_params.get("role")), None)
     ranked, total, semantic = _ranked_answers(chosen, answers) if chosen else ([], 0, {})
-    return _page(request, "inbox.html", org, {
+    return page(request, "inbox.html", org, {
         "answers": answers, "shares": org_shares.inbox(db, org_id=org.id, now=now),
         "roles": all_roles, "role": chosen, "ranked": ranked, "total": total,
         "semantic": semantic, "max_ranked": MAX_RANKED})
@@ -205,7 +148,7 @@ def inbox_share(request: Request, org_id: str, share_id: str, db: DbSession, use
         index = matching_index.build_index([(share_id, evidence)])
         similar, semantic = _similar(chosen, index)
         explanation = matching_index.rank(chosen, index, similar=similar)[0].explanation
-    return _page(request, "inbox_share.html", org, {
+    return page(request, "inbox_share.html", org, {
         "view": view, "share_id": share_id, "roles": all_roles, "role": chosen,
         "language": language_of(request), "explanation": explanation,
         "semantic": semantic})
@@ -220,7 +163,7 @@ def _roles_page(request: Request, db: DbSession, org: Organization, values: dict
     added = {part: skill_pages.role_skills(request, skill_pages.role_added(values, part))
              for part in ("required", "preferred")} \
         if values.get("esco_required") or values.get("esco_preferred") else {}
-    return _page(request, "roles.html", org, {
+    return page(request, "roles.html", org, {
         "roles": roles.roles_of(db, org_id=org.id), "values": values, "errors": errors,
         "catalog": [(matching.skill_key(s), s) for s in catalog],
         "skills": skills or skill_pages.Panel(rejections_url=skill_pages.rejections_url(org.id)),
@@ -290,7 +233,7 @@ def create_role(request: Request, org_id: str, form: CheckedForm, db: DbSession,
         made = roles.create_role(db, org_id=org.id, name=values["name"], required=required,
                                  preferred=preferred, now=now)
     except verifier_requests.InvalidVerifierRequest as exc:
-        return _roles_page(request, db, org, values, _errors(exc.errors), FORM_ERROR_STATUS)
+        return _roles_page(request, db, org, values, form_errors(exc.errors), FORM_ERROR_STATUS)
     request.session["flash"] = N_("The role is saved.")
     return RedirectResponse(f"/orgs/{org.id}/roles/{made.id}", status_code=303)
 
@@ -306,6 +249,6 @@ def role_page(request: Request, org_id: str, role_id: str, db: DbSession, user: 
     except roles.RoleNotFound:
         raise HTTPException(404) from None
     ranked, total, semantic = _ranked_answers(role, inbox.answers_of(db, org_id=org.id))
-    return _page(request, "roles_show.html", org, {
+    return page(request, "roles_show.html", org, {
         "role": role, "ranked": ranked, "total": total, "semantic": semantic,
         "max_ranked": MAX_RANKED, "shares": org_shares.inbox(db, org_id=org.id, now=now)})

@@ -43,9 +43,9 @@ from openler.web.deps import CurrentUser as SignedIn
 from openler.web.deps import DbSession, Now
 from openler.web.errors import FORM_ERROR_STATUS
 from openler.web.i18n import N_, gettext
-from openler.web.routers import verifier_inbox as employer
 from openler.web.routers.verifier_trust_pages import member
 from openler.web.security import CheckedForm
+from openler.web.verifier_pages import form_errors, page
 
 router = APIRouter()
 pages = APIRouter(prefix="/orgs/{org_id}")
@@ -156,7 +156,7 @@ async def response_endpoint(request: Request, request_id: str, db: DbSession, co
 def _new_request_page(request: Request, db: DbSession, org: Organization, values: dict[str, Any],
                       errors: dict[str, str], status_code: int = 200) -> Response:
     catalog = roles.catalog_skills(db)
-    return employer._page(request, "requests_new.html", org, {
+    return page(request, "requests_new.html", org, {
         "values": values, "errors": errors,
         "catalog": [(matching.skill_key(s), s) for s in catalog],
         "type_options": [(v, gettext(label)) for v, label in TYPE_LABELS]}, status_code)
@@ -219,7 +219,7 @@ def create_request(request: Request, org_id: str, form: CheckedForm, db: DbSessi
         except verifier_requests.InvalidVerifierRequest as exc:
             errors.update(exc.errors)
     if errors:
-        return _new_request_page(request, db, org, values, employer._errors(errors),
+        return _new_request_page(request, db, org, values, form_errors(errors),
                                           FORM_ERROR_STATUS)
     if skills:
         roles.create_role(db, org_id=org.id, name=made.purpose, required=skills, preferred=[],
@@ -274,7 +274,7 @@ def request_page(request: Request, org_id: str, request_id: str, db: DbSession,
     trusted = trust.lookup_for(db, org_id=org.id)
     explained, semantic = explained_answers(role.requirements, answers) if role \
         else ([None] * len(answers), {})
-    return employer._page(request, "requests_show.html", org, {
+    return page(request, "requests_show.html", org, {
         "made": made, "state": state, "link": link, "role": role, "semantic": semantic,
         "also": asking.accepted_names(made.dcql_query),
         "wallet_path": "/wallet/requests/new?" + urlsplit(link).query,
