@@ -344,3 +344,30 @@ def test_merging_keeps_every_language_and_the_last_word_of_each(db, imports):
                              alt_labels={imports[-1][0]: imports[-1][2]} if imports[-1][2]
                              else {})])
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_hidden_labels_find_a_skill_but_are_never_shown_and_survive_a_second_language(
+        db, tmp_path):
+    """ESCO's hiddenLabels (here a misspelling and an old term) are searched, not shown as
+    labels, and importing Spanish keeps the English ones."""
+    with_hidden = SKILLS_EN.replace(
+        f"{SHEETS},skill/competence,transversal,use spreadsheets software,,,released",
+        f'{SHEETS},skill/competence,transversal,use spreadsheets software,,'
+        '"use spreadsheet sofware\nuse worksheet programs",released')
+    assert with_hidden != SKILLS_EN
+    folder = write_files(tmp_path / "hidden-en", {"skills_en.csv": with_hidden})
+    frameworks_esco.import_esco(db, directory=folder, language="en", now=NOW)
+    db.commit()
+    for query in ("sofware", "worksheet programs"):
+        hits = search(db, query=query, language="en")
+        assert [h.uri for h in hits] == [SHEETS], query
+        assert hits[0].label == hits[0].matched == "use spreadsheets software"
+    sheets = _items(db)[SHEETS]
+    assert "use worksheet programs" not in str(sheets.alt_labels)
+    assert sheets.labels == {"en": "use spreadsheets software"}
+    spanish = write_files(tmp_path / "hidden-es", {"skills_es.csv": SKILLS_ES})
+    frameworks_esco.import_esco(db, directory=spanish, language="es", now=NOW)
+    db.commit()
+    assert [h.uri for h in search(db, query="worksheet programs", language="es")] == [SHEETS]
+    assert frameworks.hidden_labels(_items(db)[SHEETS].extra) == {
+        "en": ["use spreadsheet sofware", "use worksheet programs"]}

@@ -29,6 +29,7 @@ from openler.storage.tables_frameworks import FrameworkItem, FrameworkRelation, 
 
 KINDS = ("skill", "occupation")
 MAX_LABEL = 1000
+HIDDEN_LABELS = "hidden_labels"  # key in an item's extra: {language: [label, ...]}
 
 
 class FrameworkImportError(ValueError):
@@ -139,11 +140,23 @@ def fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
+def hidden_labels(extra: dict[str, Any] | None) -> dict[str, list[str]]:
+    """An item's search-only labels per language (ESCO's ``hiddenLabels``: misspellings and
+    old terms that should find the skill but are never shown)."""
+    found = (extra or {}).get(HIDDEN_LABELS)
+    if not isinstance(found, dict):
+        return {}
+    return {str(language): [str(label) for label in labels]
+            for language, labels in found.items() if isinstance(labels, list)}
+
+
 def search_text(item: ItemInput) -> str:
-    """Every label of an item in every language, folded, one per line."""
+    """Every label of an item in every language (hidden ones too), folded, one per line."""
     texts = list(item.labels.values())
     for alternatives in item.alt_labels.values():
         texts.extend(alternatives)
+    for hidden in hidden_labels(item.extra).values():
+        texts.extend(hidden)
     texts.append(item.code)
     return "\n".join(dict.fromkeys(fold(t) for t in texts if t.strip()))
 
@@ -235,6 +248,11 @@ def _merged(row: FrameworkItem, item: ItemInput) -> ItemInput:
 
     def by_language(values: dict[str, Any]) -> dict[str, Any]:  # a stable search_text
         return dict(sorted(values.items()))
+
+    hidden = by_language({**others(hidden_labels(row.extra)), **hidden_labels(item.extra)})
+    extra.pop(HIDDEN_LABELS, None)
+    if hidden:
+        extra[HIDDEN_LABELS] = hidden
 
     return ItemInput(uri=item.uri, kind=row.kind or item.kind, code=code,
                      labels=by_language({**(row.labels or {}), **item.labels}),

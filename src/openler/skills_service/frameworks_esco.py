@@ -14,7 +14,9 @@ varies between ESCO versions, so columns are found by name and only ``conceptUri
 required.
 
 Labels, alternative labels and descriptions are merged into the global ESCO framework by
-URI for the one language imported: importing Spanish never removes English. Every file
+URI for the one language imported: importing Spanish never removes English. Hidden
+labels (``hiddenLabels``: misspellings and outdated terms, which ESCO keeps for search
+and never shows) are kept per language for search only. Every file
 is read and checked before anything is written; a fatal problem (named by file, line
 and field) means nothing is written. A relations file replaces the framework's
 occupation-skill links.
@@ -35,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from openler.skills_service.frameworks import (
     ESCO_META,
+    HIDDEN_LABELS,
     MAX_LABEL,
     FrameworkImportError,
     ImportReport,
@@ -163,6 +166,8 @@ def parse_concepts(path: Path, *, language: str, problems: list[Problem],
             continue
         description = (row.get("description") or row.get("definition") or "").strip()
         alternatives = [a for a in _labels(row.get("altLabels", "")) if a != label]
+        hidden = [h for h in _labels(row.get("hiddenLabels", ""))
+                  if h != label and h not in alternatives]
         code = row.get("code", "").strip() if stem == OCCUPATIONS else ""
         extra = {key: row[column].strip() for column, key in EXTRA.items()
                  if row.get(column, "").strip()}
@@ -170,7 +175,8 @@ def parse_concepts(path: Path, *, language: str, problems: list[Problem],
                          code=code or uri.rsplit("/", 1)[-1],
                          alt_labels={language: alternatives} if alternatives else {},
                          description={language: description} if description else {},
-                         extra={"esco": extra} if extra else {})
+                         extra={**({"esco": extra} if extra else {}),
+                                **({HIDDEN_LABELS: {language: hidden}} if hidden else {})})
         where[id(item)] = Place(place)
         items.append(item)
     return items

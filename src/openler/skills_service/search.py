@@ -2,7 +2,7 @@
 
 Matches preferred and alternative labels in the asked language, case- and
 accent-insensitively ("gestion" finds "Gestión"); labels in other languages match
-too, ranked after. Ranking: exact label, label starting with the query, a word of the
+too, ranked after, and hidden labels (search-only, e.g. ESCO's misspellings) last. Ranking: exact label, label starting with the query, a word of the
 label starting with the query, then alternative labels the same way, then any other
 occurrence; shorter labels first within a tier.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from openler.skills_service.frameworks import fold
+from openler.skills_service.frameworks import fold, hidden_labels
 from openler.storage.tables_frameworks import FrameworkItem, SkillFramework
 
 CANDIDATES = 2000
@@ -65,6 +65,14 @@ def _best(query: str, item: FrameworkItem, language: str) -> tuple[int, str] | N
             if tier is not None:
                 ranked.append((min(tier + 2, 4) + 1 + (0 if lang == language else 10),
                                alternative))
+    # A hidden label (a misspelling, an old term) finds the item after every shown label,
+    # and the item is said to match by its own label: hidden labels are never shown.
+    own = item.labels.get(language) or next(iter(item.labels.values()), "")
+    for lang, hidden in hidden_labels(item.extra).items():
+        for label in hidden:
+            tier = _tier(query, label)
+            if tier is not None:
+                ranked.append((min(tier + 2, 4) + 2 + (0 if lang == language else 10), own))
     if item.code and fold(item.code) == query:
         ranked.append((0, item.code))
     return min(ranked, default=None)
