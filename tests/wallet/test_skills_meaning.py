@@ -164,3 +164,38 @@ def test_unrelated_skills_of_two_frameworks_stay_apart(matcher) -> None:
     made = build([_record(1, [PROJECTS_ONET]), _record(2, [welding]),
                   _record(3, [LISTENING_ESCO])], alike=matcher)
     assert len(made.entries) == 3
+
+
+# -- crosswalks: a published mapping joins two frameworks' entries ---------------------------
+
+def test_a_crosswalk_joins_two_frameworks_and_the_entry_names_it() -> None:
+    key_onet = skills_profile.identifiers(LISTENING_ONET)[0]
+    key_esco = skills_profile.identifiers(LISTENING_ESCO)[0]
+    same_as = {key_onet: [(key_esco, "ESCO-O*NET")], key_esco: [(key_onet, "ESCO-O*NET")]}
+    made = build([_record(1, [LISTENING_ONET]), _record(2, [LISTENING_ESCO])], same_as=same_as)
+    [entry] = made.entries
+    assert entry.crosswalks == ("ESCO-O*NET",) and entry.same_meaning == ()
+    assert _names(entry) == {"Record 1", "Record 2"}
+    # a crosswalk to an address no record holds joins nothing and is not named
+    alone = build([_record(1, [LISTENING_ONET]), _record(2, [PROJECTS_ESCO])], same_as=same_as)
+    assert len(alone.entries) == 2 and all(e.crosswalks == () for e in alone.entries)
+
+
+def test_the_profile_reads_stored_crosswalks(session, wallet_config, learner_id, clock,
+                                             issuer_config, org_id) -> None:
+    from test_skills_profile import issue
+
+    from openler.skills_service import crosswalks
+
+    crosswalks.import_crosswalk(session, name="Listening map", now=clock(), links=[
+        crosswalks.Link(LISTENING_ONET.url, LISTENING_ESCO.url, "closeMatch"),
+        crosswalks.Link(PROJECTS_ONET.url, PROJECTS_ESCO.url, "broadMatch")])
+    session.commit()
+    for n, skill in enumerate((LISTENING_ONET, LISTENING_ESCO)):
+        issue(session, issuer_config, wallet_config, org_id, learner_id, clock, f"Course {n}",
+              [{"target_name": skill.name, "target_url": skill.url,
+                "target_framework": skill.framework, "target_code": skill.code}])
+    made = skills_profile.profile(session, config=wallet_config, user_id=learner_id)
+    [entry] = made.entries
+    assert entry.crosswalks == ("Listening map",)
+    assert {e.record_name for e in entry.evidence} == {"Course 0", "Course 1"}

@@ -109,6 +109,19 @@ def _answer_from_wallet(client, clean_db, link, learner_id, wallet, clock):
     return vp.send(ask, token, fetcher=http), http.posted
 
 
+def _answered_request(client, clean_db, clock, org_id, learner_id, wallet, skills) -> None:
+    """The signed-in employer asks for these skills; the learner's wallet answers."""
+    until = (clock() + timedelta(days=3)).date().isoformat()
+    made = _post(client, f"/orgs/{org_id}/requests/new", {
+        "purpose": "Driver job", "until": until, "credential_type": "achievement",
+        **{f"skill-{matching.skill_key(skill)}": "yes" for skill in skills}})
+    link = LINK.search(client.get(made.headers["location"]).text).group(0).replace("&amp;", "&")
+    learner = client.__class__(client.app, base_url="http://testserver")
+    with learner:
+        answer, _ = _answer_from_wallet(learner, clean_db, link, learner_id, wallet, clock)
+        assert answer.accepted, answer
+
+
 def test_request_answer_match_revoke_and_check_again(client, web, hiring, clean_db, clock):
     acme, college, forklift_award, learner_id, wallet = hiring
     web.sign_in(client, "hr@acme.example")
@@ -213,15 +226,7 @@ def test_role_and_inbox_rank_with_similar_names_and_without_the_model(
         client, web, hiring, clean_db, clock, monkeypatch):
     acme, _, _, learner_id, wallet = hiring
     web.sign_in(client, "hr@acme.example")
-    until = (clock() + timedelta(days=3)).date().isoformat()
-    made = _post(client, f"/orgs/{acme}/requests/new", {
-        "purpose": "Driver job", "until": until, "credential_type": "achievement",
-        f"skill-{matching.skill_key(WELD)}": "yes", f"skill-{matching.skill_key(FORK)}": "yes"})
-    link = LINK.search(client.get(made.headers["location"]).text).group(0).replace("&amp;", "&")
-    learner = client.__class__(client.app, base_url="http://testserver")
-    with learner:
-        answer, _ = _answer_from_wallet(learner, clean_db, link, learner_id, wallet, clock)
-        assert answer.accepted, answer
+    _answered_request(client, clean_db, clock, acme, learner_id, wallet, [WELD, FORK])
     role = _post(client, f"/orgs/{acme}/roles", {
         "name": "Forklift driver", "required_text": "forklift operation",
         "preferred_text": "basket weaving"})
@@ -255,3 +260,36 @@ def test_role_and_inbox_rank_with_similar_names_and_without_the_model(
     assert "language model that compares skill names is not available" in page.text
     assert "similar name</strong>" not in page.text
     assert page.text.count("Missing: no record shows it") == 2  # exact only
+
+
+def test_a_role_in_another_framework_is_met_through_a_crosswalk(client, web, hiring, clean_db,
+                                                                clock):
+    """The role asks for O*NET's forklift element; the learner's record is aligned to ESCO's
+    "operate forklift"; a stored crosswalk says they are the same, and the page says so."""
+    from openler.skills_service import crosswalks
+
+    acme, college, _, learner_id, wallet = hiring
+    onet = Skill(name="Operation of Powered Industrial Trucks", framework="O*NET",
+                 code="4.A.3.a.3", url="https://www.onetonline.org/find/descriptor/result/"
+                                       "4.A.3.a.3")
+    issuer = IssuerConfig(base=PublicBase.parse("http://testserver"), vault=KeyVault(SECRET))
+    with storage_db.make_sessionmaker(clean_db)() as s:
+        catalog.create_achievement(  # so the O*NET element is in this site's skill list
+            s, config=issuer, org_id=college, now=clock(),
+            data=AchievementInput(name="Truck Operations", description=".", criteria="Passed.",
+                                  alignments=[AlignmentInput(
+                                      target_name=onet.name, target_url=onet.url,
+                                      target_framework=onet.framework, target_code=onet.code)]))
+        crosswalks.import_crosswalk(s, name="Forklift crosswalk", now=clock(), links=[
+            crosswalks.Link(onet.url, FORK.url, "exactMatch")])
+        s.commit()
+    web.sign_in(client, "hr@acme.example")
+    _answered_request(client, clean_db, clock, acme, learner_id, wallet, [FORK])
+    role = _post(client, f"/orgs/{acme}/roles", {
+        "name": "Truck driver", f"required-{matching.skill_key(onet)}": "yes",
+        "required_text": "", "preferred_text": ""})
+    assert role.status_code == 303, role.text
+    page = client.get(role.headers["location"]).text
+    assert ("Forklift Safety (verified) – the same skill in another framework, by the "
+            "crosswalk “Forklift crosswalk”: “operate forklift”") in page
+    assert page.count("Met by a verified record:") == 1

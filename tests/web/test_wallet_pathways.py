@@ -290,3 +290,23 @@ def test_a_hidden_skill_still_counts_on_the_learners_own_pathway(client, web, da
     assert "You hid it from your profile: it counts here, where only you look" in speaking_item
     listening_item = shown.split("your skill “listen actively”", 1)[1].split("</li>")[0]
     assert "You hid it" not in listening_item
+
+
+def test_a_crosswalk_counts_before_similar_meaning_and_the_page_names_it(client, web, data,
+                                                                        clean_db, clock):
+    """O*NET's Active Listening and the learner's ESCO "listen actively" are alike by meaning;
+    once a crosswalk calls them the same, the pathway says so by the crosswalk's name."""
+    from openler.skills_service import crosswalks
+
+    with storage_db.make_sessionmaker(clean_db)() as s:
+        crosswalks.import_crosswalk(s, name="ESCO-O*NET skills", now=clock(), links=[
+            crosswalks.Link(frameworks_onet.ELEMENT_URI.format(code="2.A.1.b"), LISTEN,
+                            "closeMatch")])
+        s.commit()
+    web.sign_in(client, "learner@example.org")
+    html = client.get(_nurse_path(client)).text
+    assert "You already show 2 of 8 skills for this occupation." in html
+    shown = html.split('id="shown-title"', 1)[1].split('id="build-title"', 1)[0]
+    assert ("The same skill in another framework, by the crosswalk “ESCO-O*NET skills”: your "
+            "skill “listen actively”") in shown
+    assert "Similar meaning: your skill “listen actively”" not in shown

@@ -254,3 +254,26 @@ def test_skills_of_two_frameworks_alike_in_meaning_are_one_row_that_says_why(
     client.get("/language/es?next=/")
     es = client.get("/wallet/skills").text
     assert "se toman como una sola competencia" in es and "a partir del 85 %" in es
+
+
+def test_a_crosswalk_makes_one_row_that_names_it(client, web, accounts, clean_db, clock):
+    """A stored crosswalk calls O*NET's "Active Listening" and ESCO's "listen actively" the
+    same (their names are too far apart for the meaning rule): one row, named crosswalk."""
+    from openler.skills_service import crosswalks
+
+    issuer, wallet, org_id, learner_id = _college_and_learner(accounts)
+    onet = "https://www.onetonline.org/find/descriptor/result/2.A.1.b"
+    esco = "http://data.europa.eu/esco/skill/listen-actively"
+    with storage_db.make_sessionmaker(clean_db)() as s:
+        crosswalks.import_crosswalk(s, name="ESCO-O*NET skills", now=clock(),
+                                    links=[crosswalks.Link(onet, esco, "exactMatch")])
+        for course, name, url in (("Care Basics", "Active Listening", onet),
+                                  ("Front Desk", "listen actively", esco)):
+            _issue(s, issuer, wallet, org_id, learner_id, clock(), course,
+                   [AlignmentInput(target_name=name, target_url=url)])
+    web.sign_in(client, "learner@example.org")
+    rows = _table(client.get("/wallet/skills").text).split("<tbody>", 1)[1].split("<tr>")[1:]
+    assert len(rows) == 1
+    assert "Care Basics" in rows[0] and "Front Desk" in rows[0]
+    assert ("Taken as one skill by the crosswalk “ESCO-O*NET skills”, which lists these "
+            "frameworks' entries as the same.") in rows[0]

@@ -9,6 +9,9 @@
                                       ESCO's official CSV download in one language
                                       (skills_es.csv, occupations_es.csv,
                                       occupationSkillRelations_es.csv: whichever are there)
+  skills import-crosswalk FILE --name NAME
+                                      a crosswalk between frameworks as CSV (source,
+                                      target, SKOS relation), e.g. ESCO-O*NET
 
 Settings come from OPENLER_* variables (the same database as `openler serve`).
 Exit 0 done, 1 refused (the source has problems: each is printed, nothing is written),
@@ -21,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -43,6 +46,7 @@ def register(app: typer.Typer) -> None:
     skills_app.command("import-rsd")(import_rsd)
     skills_app.command("load-esco")(load_esco)
     skills_app.command("import-esco")(import_esco)
+    skills_app.command("import-crosswalk")(import_crosswalk)
 
 
 @contextmanager
@@ -81,16 +85,21 @@ def _run(label: str, action: Callable[[Session, Callable[[int, int], None]], Imp
         try:
             report = action(db, show)
         except FrameworkImportError as exc:
-            db.rollback()
-            for problem in exc.problems:
-                typer.echo(f"{'error' if problem.fatal else 'warning'}: {problem}", err=True)
-            typer.echo("refused: nothing was imported", err=True)
-            raise typer.Exit(EXIT_REFUSED) from None
+            _refuse(db, [f"{'error' if p.fatal else 'warning'}: {p}" for p in exc.problems])
         db.commit()
     for problem in report.problems:
         typer.echo(f"warning: {problem}", err=True)
     typer.echo(f"{report.created} created, {report.updated} updated, {report.unchanged} "
                f"unchanged, {report.relations} occupation-skill links.")
+
+
+def _refuse(db: Session, lines: list[str]) -> NoReturn:
+    """Write nothing, print each problem, and exit as refused."""
+    db.rollback()
+    for line in lines:
+        typer.echo(line, err=True)
+    typer.echo("refused: nothing was imported", err=True)
+    raise typer.Exit(EXIT_REFUSED)
 
 
 def _read(file: Path) -> bytes:
@@ -181,3 +190,28 @@ def import_esco(directory: Annotated[Path, typer.Argument(
         raise typer.Exit(EXIT_UNUSABLE)
     _run(f"ESCO ({language})", lambda db, show: frameworks_esco.import_esco(
         db, directory=directory, language=language, now=datetime.now(UTC), progress=show))
+
+
+def import_crosswalk(file: Annotated[Path, typer.Argument(
+        help="CSV with a source, a target and a relation column (SKOS: exactMatch, "
+             "closeMatch, broadMatch, narrowMatch, relatedMatch).")],
+                     name: Annotated[str, typer.Option(
+                         help="What the crosswalk is called on pages, e.g. "
+                              "\"ESCO-O*NET 2022\"; importing the same name replaces it.")],
+                     ) -> None:
+    """Import a crosswalk: exact and close matches then count as the same skill."""
+    from openler.skills_service import crosswalks
+
+    try:
+        text = _read(file).decode("utf-8")
+    except UnicodeDecodeError:
+        typer.echo(f"error: {file} is not UTF-8 text", err=True)
+        raise typer.Exit(EXIT_UNUSABLE) from None
+    with _session() as db:
+        try:
+            kept = crosswalks.import_crosswalk(db, name=name, links=crosswalks.parse(text),
+                                               now=datetime.now(UTC))
+        except crosswalks.CrosswalkError as exc:
+            _refuse(db, [f"error: {problem}" for problem in exc.problems])
+        db.commit()
+    typer.echo(f"{kept} pairs in the crosswalk “{' '.join(name.split())}”.")

@@ -15,8 +15,12 @@ Skill Descriptor 1.0 of the Open Skills Network, O*NET-SOC and ESCO. What is sto
   lower case without accents, one per line, so the search can pre-filter in SQL.
 - ``skill_framework_relations``: occupation-to-skill links where the source has them
   (O*NET importance, O*NET technology skills, RSD occupations), by URI.
+- ``skill_crosswalks``: published mappings between frameworks (e.g. the European
+  Commission's ESCO-O*NET crosswalk), one row per pair with its SKOS relation
+  (``exactMatch``, ``closeMatch``, ``broadMatch``, ``narrowMatch``, ``relatedMatch``)
+  and both URIs as given and as comparison keys; ``name`` says which crosswalk.
 
-Created by migration 0018_skill_frameworks.
+Created by migrations 0018_skill_frameworks and 0019_skill_crosswalks.
 """
 
 from __future__ import annotations
@@ -79,3 +83,17 @@ class FrameworkRelation(Base):
     skill_uri: Mapped[str] = mapped_column(String(1000))
     kind: Mapped[str] = mapped_column(String(16))
     weight: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class SkillCrosswalk(Base):
+    __tablename__ = "skill_crosswalks"
+    __table_args__ = (UniqueConstraint("name", "source_key", "target_key"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(300))
+    source_uri: Mapped[str] = mapped_column(String(1000))
+    source_key: Mapped[str] = mapped_column(String(1000), index=True)
+    target_uri: Mapped[str] = mapped_column(String(1000))
+    target_key: Mapped[str] = mapped_column(String(1000), index=True)
+    relation: Mapped[str] = mapped_column(String(16))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime())

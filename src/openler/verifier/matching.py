@@ -12,8 +12,10 @@ cosine similarity of their sentence embeddings at least
 The similar names are computed once per role (``similar_names``) and passed in, so this
 module stays deterministic and the model is optional: without it, matching is exact only.
 Each finding lists every record behind it and how that record met the requirement
-(``Match.how``: same URL, same framework code, same name, or similar name and its
-similarity).
+(``Match.how``: same URL, same framework code, same name, listed as the same by a
+crosswalk, or similar name and its similarity). A crosswalk (``Requirement.same_as``,
+filled from the stored crosswalks' exact and close matches) adds the addresses another
+framework uses for the same skill; a match through it is exact, not semantic.
 
 What it reads and what it never reads. Evidence is built from the skill
 alignments of each record, the record's achievement name (as a label) and
@@ -48,9 +50,9 @@ from openler.wallet.summary import summarize_any
 
 Standing = Literal["verified", "self_reported", "unverified"]
 State = Literal["verified", "self_reported", "unverified", "missing"]
-How = Literal["url", "code", "name", "similar"]
+How = Literal["url", "code", "name", "crosswalk", "similar"]
 STATE_ORDER: tuple[State, ...] = ("verified", "self_reported", "unverified", "missing")
-HOW_ORDER: tuple[How, ...] = ("url", "code", "name", "similar")  # strongest first
+HOW_ORDER: tuple[How, ...] = ("url", "code", "name", "crosswalk", "similar")  # strongest first
 MET: tuple[State, ...] = ("verified", "self_reported")
 # fold(requirement name) -> {fold(record skill name): cosine}, names alike enough only.
 Similar = Mapping[str, Mapping[str, float]]
@@ -59,16 +61,37 @@ TEXT_MAX = 200
 
 
 @dataclass(frozen=True, slots=True)
+class SameAs:
+    """An address a crosswalk gives the same skill in another framework."""
+
+    url: str
+    crosswalk: str  # the crosswalk's name, said on the page
+    relation: str  # SKOS: exactMatch or closeMatch
+
+    @property
+    def key(self) -> str:
+        """The address's comparison key (as ``identifiers`` writes it)."""
+        return next((k for k in identifiers(Skill(name="", url=self.url))
+                     if k.startswith("url:")), "")
+
+
+@dataclass(frozen=True, slots=True)
 class Requirement:
     """One skill a role asks for, required or preferred."""
 
     skill: Skill
     required: bool = True
+    same_as: tuple[SameAs, ...] = ()  # the same skill in other frameworks, by crosswalk
+
+    @property
+    def own_keys(self) -> frozenset[str]:
+        """The identifiers of the skill as the role names it."""
+        return frozenset(identifiers(self.skill))
 
     @property
     def keys(self) -> frozenset[str]:
-        """Every identifier under which an alignment counts as this skill."""
-        return frozenset(identifiers(self.skill))
+        """Every identifier under which an alignment counts as this skill (crosswalks too)."""
+        return self.own_keys | {k for s in self.same_as if (k := s.key)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +117,11 @@ class Match:
     skill: Skill
     how: How
     similarity: float | None = None
+    crosswalk: str = ""  # the crosswalk's name, for a match through one
 
     @property
     def exact(self) -> bool:
-        """Met by a shared identifier (URL, code or name), not by a similar name."""
+        """Met by a shared identifier (URL, code, name or crosswalk), not a similar name."""
         return self.how != "similar"
 
 
@@ -210,30 +234,35 @@ def names_of(evidence: Iterable[Evidence]) -> set[str]:
     return {skill.name for item in evidence for skill in item.skills if skill.name}
 
 
-def _how(requirement_keys: frozenset[str], skill: Skill,
-         near: Mapping[str, float]) -> tuple[How, float | None] | None:
-    shared = [k.split(":", 1)[0] for k in identifiers(skill) if k in requirement_keys]
+def _how(own: frozenset[str], crosswalks: Sequence[tuple[str, str]], skill: Skill,
+         near: Mapping[str, float]) -> tuple[How, float | None, str] | None:
+    keys = identifiers(skill)
+    shared = [k.split(":", 1)[0] for k in keys if k in own]
     if shared:
         how = cast(How, min(shared, key=HOW_ORDER.index))
-        return how, None
+        return how, None, ""
+    crosswalked = sorted(name for key, name in crosswalks if key in keys)
+    if crosswalked:
+        return "crosswalk", None, crosswalked[0]
     score = near.get(fold(skill.name)) if near else None
-    return ("similar", score) if score is not None else None
+    return ("similar", score, "") if score is not None else None
 
 
 def finding(requirement: Requirement, evidence: Sequence[Evidence], *,
             similar: Similar | None = None) -> Finding:
     """Which records back one requirement, by standing, and how each one meets it."""
     hits = {"verified": [], "self_reported": [], "unverified": []}  # type: dict[str, list[str]]
-    keys = requirement.keys
     near = (similar or {}).get(fold(requirement.skill.name), {})
+    own = requirement.own_keys
+    crosswalks = [(key, same.crosswalk) for same in requirement.same_as if (key := same.key)]
     matches: list[Match] = []
     for item in evidence:
         best: Match | None = None
         for skill in item.skills:
-            found = _how(keys, skill, near)
+            found = _how(own, crosswalks, skill, near)
             if found is None:
                 continue
-            candidate = Match(item.label, item.standing, skill, found[0], found[1])
+            candidate = Match(item.label, item.standing, skill, *found)
             if best is None or _stronger(candidate, best):
                 best = candidate
         if best is None:

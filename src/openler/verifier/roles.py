@@ -9,12 +9,13 @@ merge rules of ``openler.wallet.skills_identity`` (``matching.resolve``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from openler.skills_service import crosswalks
 from openler.storage.tables import Alignment
 from openler.storage.tables_org_shares import VerifierRole
 from openler.verifier import matching
@@ -86,10 +87,23 @@ def pick(db: Session, *, keys: Sequence[str], free_text: str) -> list[Skill]:
     return unique[:matching.MAX_SKILLS]
 
 
-def _view(row: VerifierRole) -> Role:
+def _view(db: Session, row: VerifierRole) -> Role:
     reqs = tuple(matching.Requirement(matching.skill_from(s), True) for s in row.required) + \
         tuple(matching.Requirement(matching.skill_from(s), False) for s in row.preferred)
-    return Role(row.id, row.org_id, row.name, reqs, row.request_id, row.created_at)
+    return Role(row.id, row.org_id, row.name, with_crosswalks(db, reqs), row.request_id,
+                row.created_at)
+
+
+def with_crosswalks(db: Session, reqs: Sequence[matching.Requirement]
+                    ) -> tuple[matching.Requirement, ...]:
+    """The requirements with the addresses stored crosswalks give the same skill elsewhere."""
+    same = crosswalks.equivalents(db, [r.skill.url for r in reqs])
+    out = []
+    for req in reqs:
+        found = same.get(crosswalks.key_of(req.skill.url), ()) if req.skill.url else ()
+        out.append(replace(req, same_as=tuple(
+            matching.SameAs(e.uri, e.crosswalk, e.relation) for e in found)))
+    return tuple(out)
 
 
 def create_role(db: Session, *, org_id: str, name: str, required: Sequence[Skill],
@@ -109,14 +123,14 @@ def create_role(db: Session, *, org_id: str, name: str, required: Sequence[Skill
                        preferred=[matching.skill_json(s) for s in preferred])
     db.add(row)
     db.flush()
-    return _view(row)
+    return _view(db, row)
 
 
 def roles_of(db: Session, *, org_id: str) -> list[Role]:
     """The organization's roles, newest first."""
     rows = db.scalars(select(VerifierRole).where(VerifierRole.org_id == org_id)
                       .order_by(VerifierRole.created_at.desc(), VerifierRole.id))
-    return [_view(r) for r in rows]
+    return [_view(db, r) for r in rows]
 
 
 def get_role(db: Session, *, org_id: str, role_id: str) -> Role:
@@ -124,11 +138,11 @@ def get_role(db: Session, *, org_id: str, role_id: str) -> Role:
     row = db.get(VerifierRole, role_id[:32]) if role_id else None
     if row is None or row.org_id != org_id:
         raise RoleNotFound(role_id)
-    return _view(row)
+    return _view(db, row)
 
 
 def role_for_request(db: Session, *, org_id: str, request_id: str) -> Role | None:
     """The role made together with a request, if any."""
     row = db.scalars(select(VerifierRole).where(VerifierRole.org_id == org_id,
                                                 VerifierRole.request_id == request_id)).first()
-    return _view(row) if row else None
+    return _view(db, row) if row else None

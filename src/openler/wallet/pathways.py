@@ -7,7 +7,9 @@ occupation-skill relations (essential / optional) and O*NET's Skills importance 
 ``skill_framework_relations`` rows that name it. A skill counts as shown when a skill of
 the learner's profile (with evidence that counts: ``Evidence.counts``) shares an identifier
 with it (``skills_identity.identifiers``:
-address, framework and code, or folded name), or else when their labels are alike by
+address, framework and code, or folded name), or else when a stored crosswalk calls them
+the same (exact or close match, ``openler.skills_service.crosswalks``), or else when
+their labels are alike by
 meaning (cosine at least ``SEMANTIC_THRESHOLD``, ``openler.skills.similarity``); the same
 two rules find, for each missing skill, the achievements of this instance's catalogs
 aligned to it. When the embedding model is not installed, only identifiers count and the
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from openler.skills.encoder import ModelUnavailableError
 from openler.skills.similarity import SEMANTIC_THRESHOLD
+from openler.skills_service import crosswalks
 from openler.skills_service.frameworks import occupation_skills
 from openler.storage.tables import Achievement, Organization
 from openler.storage.tables_frameworks import FrameworkItem, FrameworkRelation, SkillFramework
@@ -39,7 +42,7 @@ __all__ = ["SEMANTIC_THRESHOLD", "CatalogAlignment", "Evidenced", "Occupation", 
            "suggestions"]
 
 Similar = Callable[[Sequence[str], Sequence[str]], list[list[tuple[int, float]]]]
-How = Literal["exact", "semantic"]
+How = Literal["exact", "crosswalk", "semantic"]
 IMPORTANT = 3.0  # O*NET importance: 3 of 5 is labelled "Important"
 MAX_TEACHING = 5
 SEARCH_CAP = 500  # occupations read per search before ranking
@@ -74,6 +77,7 @@ class Requirement:
     important: bool  # essential (ESCO) or importance of at least 3 of 5 (O*NET)
     match_label: str  # the label compared by meaning (English when there is one)
     keys: frozenset[str]
+    same_as: tuple[tuple[str, str], ...] = ()  # (identifier, crosswalk) of the same skill
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,7 @@ class Evidenced:
     entry: skills_profile.SkillEntry
     how: How
     score: float | None = None  # cosine similarity, for a match by meaning
+    crosswalk: str = ""  # the crosswalk's name, for a match through one
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,13 +347,17 @@ def assess(reqs: Sequence[Requirement], entries: Iterable[skills_profile.SkillEn
     for req, near in zip(reqs, alike, strict=True):
         evidence = [Evidenced(e, "exact") for e in skills if req.keys & e.identifiers]
         if not evidence:
+            evidence = [Evidenced(e, "crosswalk", crosswalk=name) for e in skills
+                        for name in sorted({n for k, n in req.same_as if k in e.identifiers})[:1]]
+        if not evidence:
             evidence = sorted((Evidenced(e, "semantic", near[where[e.name]]) for e in skills
                                if where[e.name] in near), key=lambda x: -(x.score or 0.0))
         teaching: list[Teaching] = []
         if not evidence:
             seen: set[str] = set()
+            crosswalked = {k for k, _ in req.same_as}
             exact = [Teaching(a, "exact") for a in alignments
-                     if req.keys & set(identifiers(a.skill))]
+                     if (req.keys | crosswalked) & set(identifiers(a.skill))]
             similar_ones = sorted((Teaching(a, "semantic", near[where[a.skill.name]])
                                    for a in alignments if where[a.skill.name] in near),
                                   key=lambda t: -(t.score or 0.0))
@@ -360,11 +369,19 @@ def assess(reqs: Sequence[Requirement], entries: Iterable[skills_profile.SkillEn
     return tuple(steps), semantic
 
 
+def with_crosswalks(db: Session, reqs: Sequence[Requirement]) -> list[Requirement]:
+    """The requirements with what stored crosswalks call the same skill in other frameworks."""
+    same = crosswalks.equivalents(db, [r.uri for r in reqs])
+    return [replace(r, same_as=tuple((crosswalks.key_of(e.uri), e.crosswalk)
+                                     for e in same.get(crosswalks.key_of(r.uri), ())))
+            for r in reqs]
+
+
 def pathway(db: Session, *, config: service.WalletConfig, user_id: str, item_id: str,
             language: str, similar: Similar | None = None) -> Pathway:
     """The learner's pathway to one occupation: skills shown, missing, and where to learn."""
     occupation = find_occupation(db, item_id=item_id, language=language)
-    reqs = requirements(db, occupation=occupation, language=language)
+    reqs = with_crosswalks(db, requirements(db, occupation=occupation, language=language))
     # The pathway is the learner's own page: a skill they hid from others still counts here,
     # and the page says it is hidden.
     made = skills_profile.profile(db, config=config, user_id=user_id, include_hidden=True)

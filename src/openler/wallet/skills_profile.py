@@ -6,7 +6,9 @@ Every kept record's ``summary.skills`` is one piece of evidence for a skill.
 The same skill reached through several records is merged when two alignments
 share a target URL (http/https, host case and a final slash ignored), or the
 same framework and code, or the same name once case and accents are folded;
-merging is transitive (union-find), so a chain of such links is one skill.
+merging is transitive (union-find), so a chain of such links is one skill. A stored
+crosswalk's exact or close match (``openler.skills_service.crosswalks``) links two
+addresses the same way, and the entry names the crosswalk.
 Given a label matcher (``profile`` passes ``openler.skills.similarity``'s when the
 model loads), skills from different frameworks are merged too when their names
 mean the same: cosine of the names' embeddings at least ``SEMANTIC_THRESHOLD``
@@ -45,6 +47,7 @@ from sqlalchemy.orm import Session
 
 from openler.core.errors import CoreError
 from openler.skills import similarity
+from openler.skills_service import crosswalks
 from openler.wallet import preferences, service, verification
 from openler.wallet.errors import WalletNotFound
 from openler.wallet.keys import open_wallet
@@ -70,7 +73,7 @@ from openler.wallet.skills_identity import (
 )
 
 __all__ = ["Alike", "Evidence", "Kind", "SameMeaning", "SkillEntry", "SkillsProfile", "build",
-           "credential_ref", "endorsement_checker", "fold", "hide", "identifiers", "kind_of",
+           "credential_ref", "crosswalk_links", "endorsement_checker", "fold", "hide", "identifiers", "kind_of",
            "meaning_matcher", "profile", "show", "stored_keys"]
 HIDDEN_SETTING = "hidden_skills"
 FEATURED_SETTING = "featured_skills"
@@ -139,6 +142,7 @@ class SkillEntry:
     description: str = ""  # targetDescription, from the strongest record that has one
     target_type: str = ""  # targetType as an issuer wrote it, if any
     same_meaning: tuple[SameMeaning, ...] = ()  # names merged in by meaning, not identifier
+    crosswalks: tuple[str, ...] = ()  # names of the crosswalks that joined its frameworks
 
     @property
     def strength(self) -> str:
@@ -306,7 +310,8 @@ def _merge_by_meaning(groups: _Groups, occurrences: list[Occurrence], alike: Ali
 
 
 def _entry(items: list[Occurrence], hidden_keys: set[str], featured_keys: set[str],
-           same_meaning: Iterable[SameMeaning] = ()) -> SkillEntry:
+           same_meaning: Iterable[SameMeaning] = (), crosswalks: tuple[str, ...] = ()
+           ) -> SkillEntry:
     by_record: dict[tuple[str, str], Evidence] = {}
     for _, _, backing, _ in items:
         for ev in backing:
@@ -329,23 +334,28 @@ def _entry(items: list[Occurrence], hidden_keys: set[str], featured_keys: set[st
                       code=first("code"), url=first("url"), evidence=evidence,
                       hidden=bool(ids & hidden_keys), identifiers=ids,
                       featured=bool(ids & featured_keys), description=first("description"),
-                      target_type=target_type, same_meaning=tuple(same_meaning))
+                      target_type=target_type, same_meaning=tuple(same_meaning),
+                      crosswalks=crosswalks)
 
 
 def build(records: Iterable[Record], *, hidden_keys: Iterable[str] = (),
           featured_keys: Iterable[str] = (),
           endorsement_check: EndorsementCheck | None = None,
-          alike: Alike | None = None) -> SkillsProfile:
+          alike: Alike | None = None,
+          same_as: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> SkillsProfile:
     """The profile of these records (kept ones only), merged and ordered, hidden set apart.
 
     ``endorsement_check`` verifies an endorsement embedded in a record; without it such
     endorsements are listed as not checked and do not count. ``alike`` also merges
     skills of different frameworks by meaning; without it only identifiers merge.
+    ``same_as`` maps an identifier to those crosswalks call the same skill, each with
+    the crosswalk's name: such skills merge too, and the entry names the crosswalk.
     """
     records = [r for r in records if r.state == "kept"]
     kept = kept_endorsements(records)
     groups = _Groups()
     occurrences: list[Occurrence] = []
+    crosswalked: list[list[tuple[str, str]]] = []  # per occurrence: (other key, crosswalk)
     for record in records:
         if not record.summary.skills:
             continue
@@ -355,16 +365,25 @@ def build(records: Iterable[Record], *, hidden_keys: Iterable[str] = (),
             keys = identifiers(skill)
             if not keys:
                 continue
-            groups.add(keys)
+            elsewhere = [pair for key in keys for pair in (same_as or {}).get(key, ())]
+            groups.add((*keys, *(other for other, _ in elsewhere)))
+            crosswalked.append(elsewhere)
             target_type = types.get((skill.name, skill.url), "")
             occurrences.append((skill, kind_of(skill, target_type), backing, target_type))
     links = _merge_by_meaning(groups, occurrences, alike) if alike is not None else {}
-    merged: dict[int, list[Occurrence]] = {}
-    for index, item in enumerate(occurrences):
-        merged.setdefault(groups.find(index), []).append(item)
+    merged: dict[int, list[int]] = {}
+    for index in range(len(occurrences)):
+        merged.setdefault(groups.find(index), []).append(index)
     hidden, featured = set(hidden_keys), set(featured_keys)
-    entries = sorted((_entry(items, hidden, featured, links.get(root, ()))
-                      for root, items in merged.items()),
+
+    def crosswalks_used(indices: list[int]) -> tuple[str, ...]:
+        own = {k for i in indices for k in identifiers(occurrences[i][0])}
+        return tuple(sorted({name for i in indices for other, name in crosswalked[i]
+                             if other in own}))
+
+    entries = sorted((_entry([occurrences[i] for i in indices], hidden, featured,
+                             links.get(root, ()), crosswalks_used(indices))
+                      for root, indices in merged.items()),
                      key=lambda e: (not e.featured, -len(e.evidence), -e.verified_count,
                                     fold(e.name), e.key))
     return SkillsProfile(entries=tuple(e for e in entries if not e.hidden),
@@ -402,6 +421,15 @@ def endorsement_checker(db: Session, config: service.WalletConfig,
     return check
 
 
+def crosswalk_links(db: Session, records: Iterable[Record]
+                    ) -> dict[str, list[tuple[str, str]]]:
+    """For each skill address in these records, the addresses stored crosswalks call the
+    same skill, with the crosswalk's name (what ``build`` takes as ``same_as``)."""
+    urls = {skill.url for record in records for skill in record.summary.skills if skill.url}
+    return {key: [(crosswalks.key_of(e.uri), e.crosswalk) for e in found]
+            for key, found in crosswalks.equivalents(db, urls).items()}
+
+
 def meaning_matcher() -> Alike | None:
     """The label matcher for merging by meaning, or None where the model does not load."""
     return similarity.similar_labels if similarity.available() else None
@@ -412,11 +440,12 @@ def profile(db: Session, *, config: service.WalletConfig, user_id: str,
     """What the learner's records say they can do; ``hidden`` is filled only on request."""
     wallet = open_wallet(db, master=config.master, user_id=user_id)
     settings = preferences.load(db, wallet=wallet) if wallet is not None else {}
-    made = build(service.records(db, config=config, user_id=user_id),
-                 hidden_keys=_keys(settings, HIDDEN_SETTING),
+    records = [r for r in service.records(db, config=config, user_id=user_id)
+               if r.state == "kept"]
+    made = build(records, hidden_keys=_keys(settings, HIDDEN_SETTING),
                  featured_keys=_keys(settings, FEATURED_SETTING),
                  endorsement_check=endorsement_checker(db, config, now or datetime.now(UTC)),
-                 alike=meaning_matcher())
+                 alike=meaning_matcher(), same_as=crosswalk_links(db, records))
     return made if include_hidden else SkillsProfile(entries=made.entries)
 
 
