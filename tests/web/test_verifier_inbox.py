@@ -109,8 +109,9 @@ def _answer_from_wallet(client, clean_db, link, learner_id, wallet, clock):
     return vp.send(ask, token, fetcher=http), http.posted
 
 
-def _answered_request(client, clean_db, clock, org_id, learner_id, wallet, skills) -> None:
-    """The signed-in employer asks for these skills; the learner's wallet answers."""
+def _answered_request(client, clean_db, clock, org_id, learner_id, wallet, skills) -> str:
+    """The signed-in employer asks for these skills; the learner's wallet answers. Returns
+    the request's page."""
     until = (clock() + timedelta(days=3)).date().isoformat()
     made = _post(client, f"/orgs/{org_id}/requests/new", {
         "purpose": "Driver job", "until": until, "credential_type": "achievement",
@@ -120,6 +121,7 @@ def _answered_request(client, clean_db, clock, org_id, learner_id, wallet, skill
     with learner:
         answer, _ = _answer_from_wallet(learner, clean_db, link, learner_id, wallet, clock)
         assert answer.accepted, answer
+    return made.headers["location"]
 
 
 def test_request_answer_match_revoke_and_check_again(client, web, hiring, clean_db, clock):
@@ -266,7 +268,10 @@ def test_a_role_in_another_framework_is_met_through_a_crosswalk(client, web, hir
                                                                 clock):
     """The role asks for O*NET's forklift element; the learner's record is aligned to ESCO's
     "operate forklift"; a stored crosswalk says they are the same, and the page says so."""
+    from sqlalchemy import select
+
     from openler.skills_service import crosswalks
+    from openler.storage.tables_verifier import VerifierRequest
 
     acme, college, _, learner_id, wallet = hiring
     onet = Skill(name="Operation of Powered Industrial Trucks", framework="O*NET",
@@ -284,7 +289,15 @@ def test_a_role_in_another_framework_is_met_through_a_crosswalk(client, web, hir
             crosswalks.Link(onet.url, FORK.url, "exactMatch")])
         s.commit()
     web.sign_in(client, "hr@acme.example")
-    _answered_request(client, clean_db, clock, acme, learner_id, wallet, [FORK])
+    # the request asks for the O*NET element; the learner's ESCO-aligned record answers it,
+    # because the query accepts the crosswalk's address too
+    asked_page = _answered_request(client, clean_db, clock, acme, learner_id, wallet, [onet])
+    assert "by the crosswalk “Forklift crosswalk”: “operate forklift”" in \
+        client.get(asked_page).text
+    with storage_db.make_sessionmaker(clean_db)() as s:
+        [asked] = s.scalars(select(VerifierRequest).where(VerifierRequest.org_id == acme)).all()
+        urls = [c for c in asked.dcql_query["credentials"][0]["claims"] if c["id"] == "url"]
+        assert urls[0]["values"] == [onet.url, FORK.url]
     role = _post(client, f"/orgs/{acme}/roles", {
         "name": "Truck driver", f"required-{matching.skill_key(onet)}": "yes",
         "required_text": "", "preferred_text": ""})

@@ -20,7 +20,8 @@ wallet, so a record aligned to "manage projects" could never answer a request fo
 this site align to (the catalog), the names alike enough to count as the same skill
 (``openler.verifier.matching.similar_names``: cosine of sentence embeddings at least
 ``openler.skills.similarity.SEMANTIC_THRESHOLD``), and ``skills_query`` accepts them as
-further ``targetName`` values. ``answer_findings`` then explains each answer against the
+further ``targetName`` values; a stored crosswalk's exact or close matches are accepted
+as further ``targetUrl`` values the same way. ``answer_findings`` then explains each answer against the
 request's skills with the same rule (exact matches first; exact only, said so, when the
 language model is not available). Only skills and check outcomes are read: never names,
 schools, dates of birth or addresses.
@@ -51,10 +52,12 @@ ALIGNMENT = ("credentialSubject", "achievement", "alignment", None)
 MAX_ALTERNATIVES = 5  # further targetName values accepted per skill
 
 
-def _skill_claims(skill: Skill, also: Sequence[str] = ()) -> dict[str, Any]:
+def _skill_claims(skill: Skill, also: Sequence[str] = (),
+                  same_urls: Sequence[str] = ()) -> dict[str, Any]:
     claims, sets = [], []
     names = list(dict.fromkeys(n for n in (skill.name, *also) if n))[:1 + MAX_ALTERNATIVES]
-    for field, values in (("targetUrl", [skill.url] if skill.url else []),
+    urls = list(dict.fromkeys(u for u in (skill.url, *same_urls) if u))[:1 + MAX_ALTERNATIVES]
+    for field, values in (("targetUrl", urls),
                           ("targetCode", [skill.code] if skill.code else []),
                           ("targetName", names)):
         if values:
@@ -65,16 +68,19 @@ def _skill_claims(skill: Skill, also: Sequence[str] = ()) -> dict[str, Any]:
 
 
 def skills_query(skills: Sequence[Skill], credential_type: str = "achievement", *,
-                 alternatives: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
+                 alternatives: Mapping[str, Sequence[str]] | None = None,
+                 same_urls: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
     """A DCQL query: one record per skill (or, with no skills, one record of the type);
-    ``alternatives`` (skill name -> similar names) lets records named otherwise answer."""
+    ``alternatives`` (skill name -> similar names) lets records named otherwise answer,
+    and ``same_urls`` (skill address -> addresses a crosswalk calls the same) records
+    aligned to the same skill in another framework."""
     types = CREDENTIAL_TYPES.get(credential_type, CREDENTIAL_TYPES["achievement"])
     meta = {"type_values": [list(alt) for alt in types]}
     if not skills:
         return {"credentials": [{"id": "record", "format": FORMAT_LDP_VC, "meta": meta}]}
-    also = alternatives or {}
+    also, same = alternatives or {}, same_urls or {}
     credentials = [{"id": f"skill{n}", "format": FORMAT_LDP_VC, "meta": meta,
-                    **_skill_claims(skill, also.get(skill.name, ()))}
+                    **_skill_claims(skill, also.get(skill.name, ()), same.get(skill.url, ()))}
                    for n, skill in enumerate(skills, 1)]
     query: dict[str, Any] = {"credentials": credentials}
     if len(credentials) > 1:

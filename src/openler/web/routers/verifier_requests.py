@@ -26,18 +26,21 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from openler.issuer.delivery.qr import qr_svg
 from openler.skills.similarity import ModelUnavailableError
+from openler.skills_service import crosswalks
 from openler.storage.tables import Organization
 from openler.verifier import asking, inbox, matching, report, roles, trust
 from openler.verifier import requests as verifier_requests
 from openler.verifier import responses as verifier_responses
 from openler.verifier.dcql import MAX_QUERIES
 from openler.verifier.matching import Explanation, Requirement
+from openler.wallet.models import Skill
 from openler.web.api.deps import Config, language_of, outbound_fetcher
 from openler.web.deps import CurrentUser as SignedIn
 from openler.web.deps import DbSession, Now
@@ -151,6 +154,13 @@ async def response_endpoint(request: Request, request_id: str, db: DbSession, co
     return JSONResponse(body, headers=NO_STORE)
 
 
+def _crosswalked(db: Session, skills: list[Skill]) -> dict[str, list[str]]:
+    """Per asked skill address, the addresses stored crosswalks call the same skill."""
+    found = crosswalks.equivalents(db, [s.url for s in skills if s.url])
+    return {s.url: [e.uri for e in found.get(crosswalks.key_of(s.url), ())]
+            for s in skills if s.url}
+
+
 # ---- the employer's pages of one request ------------------------------------------------
 
 def _new_request_page(request: Request, db: DbSession, org: Organization, values: dict[str, Any],
@@ -215,7 +225,8 @@ def create_request(request: Request, org_id: str, form: CheckedForm, db: DbSessi
         try:
             made = verifier_requests.create_request(
                 db, org_id=org.id, purpose=purpose, now=now, lifetime=lifetime,
-                dcql_query=asking.skills_query(skills, kind, alternatives=alternatives))
+                dcql_query=asking.skills_query(skills, kind, alternatives=alternatives,
+                                               same_urls=_crosswalked(db, skills)))
         except verifier_requests.InvalidVerifierRequest as exc:
             errors.update(exc.errors)
     if errors:
