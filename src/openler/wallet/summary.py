@@ -90,6 +90,19 @@ def _skills(achievement: Mapping[str, Any]) -> tuple[Skill, ...]:
     return tuple(skills)
 
 
+def _subject_skills(subject: Mapping[str, Any]) -> tuple[Skill, ...]:
+    """The alignments of an OB 3.0 subject's achievement; of a CLR 2.0 subject
+    (``ClrSubject``), those of every achievement it lists and of every credential it carries
+    as a JSON object (enveloped ones are opaque here), each skill once."""
+    found: list[Skill] = []
+    for achievement in _list(subject.get("achievement")):
+        found.extend(_skills(_mapping(achievement)))
+    for carried in _list(subject.get("verifiableCredential")):
+        inner = _mapping(_first(_mapping(carried).get("credentialSubject")))
+        found.extend(_skills(_mapping(inner.get("achievement"))))
+    return tuple(dict.fromkeys(found))
+
+
 def _results(subject: Mapping[str, Any], achievement: Mapping[str, Any]) -> tuple[ResultLine, ...]:
     names = {_text(_mapping(d).get("id")): _text(_mapping(d).get("name"))
              for d in _list(achievement.get("resultDescription"))}
@@ -120,7 +133,7 @@ def summarize(credential: Mapping[str, Any]) -> RecordSummary:
                      or _text(credential.get("description"))),
         criteria=_text(_mapping(criteria).get("narrative")) if criteria else "",
         results=_results(subject, achievement),
-        skills=_skills(achievement),
+        skills=_subject_skills(subject),
         issued_on=_date(credential.get("awardedDate") or credential.get("validFrom")
                         or credential.get("issuanceDate")),
         valid_from=_date(credential.get("validFrom")),
