@@ -62,6 +62,18 @@ class Encoder:
         """How many WordPiece tokens the model sees for a text (at most 256)."""
         return len(self._tokenizer.encode(text).ids)
 
+    def tokenize(self, text: str) -> Any:
+        """The tokenizer's encoding of one text (ids, word numbers, character offsets), for
+        callers that pool the model's token states themselves (spans.py)."""
+        return self._tokenizer.encode(text)
+
+    def hidden_states(self, ids: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """The model's last hidden states for a batch of token ids (rows padded with 0)."""
+        mask = np.ones_like(ids) if mask is None else mask
+        return np.asarray(self._session.run(None, {
+            "input_ids": ids, "attention_mask": mask,
+            "token_type_ids": np.zeros_like(ids)})[0])
+
     def encode(self, texts: Sequence[str], *, batch_size: int = 64,
                max_tokens: int = MAX_TOKENS) -> np.ndarray:
         """Embed texts (batched by similar length so padding stays small), each cut to max_tokens."""
@@ -81,8 +93,7 @@ class Encoder:
                 tokens = encoded[index]
                 ids[row, :len(tokens)] = tokens
                 mask[row, :len(tokens)] = 1
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                              "token_type_ids": np.zeros_like(ids)})[0]
+            hidden = self.hidden_states(ids, mask)
             weights = mask[:, :, None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
             out[chunk] = pooled

@@ -52,7 +52,7 @@ def token_states(encoder: Encoder, text: str, *, max_tokens: int) -> tuple[
         np.ndarray, list[int | None], list[tuple[int, int]], bool]:
     """The model's last hidden states for a text, each token's word number and offsets, and
     whether the text was cut to fit."""
-    encoding = encoder._tokenizer.encode(text)  # noqa: SLF001 - same package, one pass
+    encoding = encoder.tokenize(text)
     ids, word_ids, offsets = list(encoding.ids), list(encoding.word_ids), list(encoding.offsets)
     limit = max(2, min(max_tokens, MAX_TOKENS))
     cut = len(ids) > limit
@@ -61,9 +61,7 @@ def token_states(encoder: Encoder, text: str, *, max_tokens: int) -> tuple[
         word_ids = [*word_ids[:limit - 1], None]
         offsets = [*offsets[:limit - 1], (0, 0)]
     batch = np.asarray([ids], dtype=np.int64)
-    hidden = encoder._session.run(None, {  # noqa: SLF001
-        "input_ids": batch, "attention_mask": np.ones_like(batch),
-        "token_type_ids": np.zeros_like(batch)})[0][0]
+    hidden = encoder.hidden_states(batch)[0]
     return hidden.astype(np.float32), word_ids, offsets, cut
 
 
