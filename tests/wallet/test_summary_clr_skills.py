@@ -1,7 +1,9 @@
-"""A CLR 2.0 credential's skills: the alignments of every achievement its subject lists and
-of every credential it carries (1EdTech CLR 2.0, ClrSubject), each skill once, so a
-transcript's courses reach the learner's skills profile. Built on the 1EdTech CLR 2.0
-example (shared/vectors/ob3/clrv2p0), with alignments added."""
+"""A record's skills beyond its achievement's own alignments: of a CLR 2.0 credential, the
+alignments of every achievement its subject lists and of every credential it carries
+(1EdTech CLR 2.0, ClrSubject), so a transcript's courses reach the skills profile (built
+on the 1EdTech CLR 2.0 example, shared/vectors/ob3/clrv2p0, with alignments added); and
+the alignments of the results a learner holds and of the result descriptions they answer
+(OB 3.0 Result and ResultDescription). Each skill once."""
 
 from __future__ import annotations
 
@@ -54,3 +56,34 @@ def test_a_transcript_fills_the_skills_profile():
     assert sorted(e.name for e in made.entries) == ["follow safety rules", "read blueprints",
                                                     "weld metal parts"]
     assert all(e.verified_count == 1 for e in made.entries)
+
+
+def test_alignments_of_results_and_result_descriptions_count_as_assessed():
+    """OB 3.0: a Result and the ResultDescription it answers may carry their own
+    alignments (the skill the assessment measured); they are skills of the record, and a
+    record with a result is an assessed one."""
+    credential = {
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": "https://college.example", "name": "College"},
+        "validFrom": "2026-05-01T00:00:00Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://college.example/a/1", "type": ["Achievement"],
+                "name": "Welding Practical", "alignment": [WELD],
+                "resultDescription": [
+                    {"id": "urn:uuid:rd-1", "type": ["ResultDescription"],
+                     "name": "Blueprint reading score", "resultType": "ScaledScore",
+                     "alignment": [READ]},
+                    {"id": "urn:uuid:rd-2", "type": ["ResultDescription"],
+                     "name": "Not held by this learner", "resultType": "ScaledScore",
+                     "alignment": [{"type": ["Alignment"], "targetName": "never shown"}]}]},
+            "result": [{"type": ["Result"], "resultDescription": "urn:uuid:rd-1",
+                        "value": "92", "alignment": [SAFE]}]}}
+    summary = summarize(credential)
+    assert [s.name for s in summary.skills] == ["weld metal parts", "follow safety rules",
+                                                "read blueprints"]
+    record = Record(id="b" * 32, state="kept", received_at=datetime(2026, 1, 1),
+                    credential=credential, summary=summary,
+                    arrival=CheckReport("verified", (), ""))  # type: ignore[arg-type]
+    assert {e.strength for e in build([record]).entries} == {"assessed"}

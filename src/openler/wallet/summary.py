@@ -90,16 +90,32 @@ def _skills(achievement: Mapping[str, Any]) -> tuple[Skill, ...]:
     return tuple(skills)
 
 
+def _assessed(subject: Mapping[str, Any], achievement: Mapping[str, Any]) -> list[Skill]:
+    """Alignments of the results the subject holds (``Result.alignment``) and of the result
+    descriptions those results answer (``ResultDescription.alignment``), OB 3.0 B.1.17/18."""
+    descriptions = {_text(_mapping(d).get("id")): _mapping(d)
+                    for d in _list(achievement.get("resultDescription"))}
+    found: list[Skill] = []
+    for result in _list(subject.get("result")):
+        result = _mapping(result)
+        found.extend(_skills(result))
+        found.extend(_skills(descriptions.get(_text(result.get("resultDescription")), {})))
+    return found
+
+
 def _subject_skills(subject: Mapping[str, Any]) -> tuple[Skill, ...]:
-    """The alignments of an OB 3.0 subject's achievement; of a CLR 2.0 subject
-    (``ClrSubject``), those of every achievement it lists and of every credential it carries
-    as a JSON object (enveloped ones are opaque here), each skill once."""
+    """The alignments of an OB 3.0 subject's achievement and of the results it holds; of a
+    CLR 2.0 subject (``ClrSubject``), those of every achievement it lists and of every
+    credential it carries as a JSON object (enveloped ones are opaque here); each skill
+    once."""
     found: list[Skill] = []
     for achievement in _list(subject.get("achievement")):
         found.extend(_skills(_mapping(achievement)))
+        found.extend(_assessed(subject, _mapping(achievement)))
     for carried in _list(subject.get("verifiableCredential")):
         inner = _mapping(_first(_mapping(carried).get("credentialSubject")))
         found.extend(_skills(_mapping(inner.get("achievement"))))
+        found.extend(_assessed(inner, _mapping(inner.get("achievement"))))
     return tuple(dict.fromkeys(found))
 
 
