@@ -105,7 +105,14 @@ class SkillEngine:
         self._documents = [f"{s.label} {s.alternative}" for s in skills]
         self.lexical = LexicalIndex(self._documents)
         self._label_words = np.asarray([len(s.label.split()) for s in skills], dtype=np.float32)
-        self.preferred = self._embeddings(cache)
+        # Kept transposed (one label a column) and contiguous: the product with a text's
+        # units is then about a fifth faster than through a transposed view.
+        self._columns = np.ascontiguousarray(self._embeddings(cache).T)
+
+    @property
+    def preferred(self) -> np.ndarray:
+        """One unit vector per skill's preferred label (rows in ``skills`` order)."""
+        return self._columns.T
 
     def _embeddings(self, cache: Path | None) -> np.ndarray:
         """Load the label embeddings from the cache file, computing and saving them if absent."""
@@ -124,11 +131,12 @@ class SkillEngine:
 
     def signals(self, text: str) -> Signals:
         """Every skill's separate match signals for a text (what ``Weights`` combines)."""
-        long_text = self.encoder.token_count(text) > QUERY_TOKENS
-        found = units(self.encoder, text,
+        encoding = self.encoder.tokenize(text)  # once: for its length and for the model
+        long_text = len(encoding.ids) > QUERY_TOKENS
+        found = units(self.encoder, text, encoding=encoding,
                       max_tokens=LONG_TEXT_TOKENS if long_text else QUERY_TOKENS)
         heads = 1 + found.clauses.shape[0]
-        every = np.vstack([found.text[None, :], found.clauses, found.spans]) @ self.preferred.T
+        every = np.vstack([found.text[None, :], found.clauses, found.spans]) @ self._columns
         span_all = every[heads:]
         return Signals(span=span_all.max(axis=0), clause=every[:heads].max(axis=0),
                        lexical=self.lexical.scores(text), per_span=span_all,

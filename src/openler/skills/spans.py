@@ -10,6 +10,7 @@ This is the query side of the engine; the skill side is the preferred-label vect
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -48,11 +49,12 @@ def longest_span(word_count: int, *, budget: int = SPAN_BUDGET) -> int:
     return longest
 
 
-def token_states(encoder: Encoder, text: str, *, max_tokens: int) -> tuple[
+def token_states(encoder: Encoder, text: str, *, max_tokens: int,
+                 encoding: Any = None) -> tuple[
         np.ndarray, list[int | None], list[tuple[int, int]], bool]:
     """The model's last hidden states for a text, each token's word number and offsets, and
-    whether the text was cut to fit."""
-    encoding = encoder.tokenize(text)
+    whether the text was cut to fit (``encoding``: the text's tokens, when already known)."""
+    encoding = encoding if encoding is not None else encoder.tokenize(text)
     ids, word_ids, offsets = list(encoding.ids), list(encoding.word_ids), list(encoding.offsets)
     limit = max(2, min(max_tokens, MAX_TOKENS))
     cut = len(ids) > limit
@@ -65,14 +67,15 @@ def token_states(encoder: Encoder, text: str, *, max_tokens: int) -> tuple[
     return hidden.astype(np.float32), word_ids, offsets, cut
 
 
-def units(encoder: Encoder, text: str, *, max_tokens: int) -> Units:
+def units(encoder: Encoder, text: str, *, max_tokens: int, encoding: Any = None) -> Units:
     """Pool one model pass into text, clause and word n-gram vectors.
 
     A sentence gets every n-gram up to four words (fewer as it grows, see
     ``longest_span``); a text too long for one pass gets its content words only, so a
     300-word job ad costs about what a sentence does.
     """
-    hidden, word_ids, offsets, cut = token_states(encoder, text, max_tokens=max_tokens)
+    hidden, word_ids, offsets, cut = token_states(encoder, text, max_tokens=max_tokens,
+                                                  encoding=encoding)
     whole = _unit(hidden.mean(axis=0))
     # words: consecutive tokens sharing a word number (the tokenizer splits punctuation off)
     order: list[int] = []
