@@ -40,8 +40,7 @@ from sqlalchemy.orm import Session
 from openler.skills_service.frameworks_onet import ELEMENT_URI, OCCUPATION_URI
 from openler.storage.tables import new_id
 from openler.storage.tables_frameworks import SkillCrosswalk
-from openler.wallet.models import Skill
-from openler.wallet.skills_identity import identifiers
+from openler.wallet.skills_identity import url_identifier
 
 RELATIONS = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 SAME = frozenset({"exactMatch", "closeMatch"})  # what counts as the same skill
@@ -120,9 +119,7 @@ def address_of(text: str) -> str | None:
     return None
 
 
-def key_of(uri: str) -> str:
-    """The comparison key of an address (as the profile and matching compare them)."""
-    return next((k for k in identifiers(Skill(name="", url=uri)) if k.startswith("url:")), "")
+key_of = url_identifier  # the comparison key of an address, as profile and matching use it
 
 
 def parse(text: str) -> list[Link]:

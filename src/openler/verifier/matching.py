@@ -45,7 +45,7 @@ from typing import Any, Literal, cast
 
 from openler.skills.similarity import SEMANTIC_THRESHOLD, similar_labels
 from openler.wallet.models import Skill
-from openler.wallet.skills_identity import fold, identifiers
+from openler.wallet.skills_identity import fold, identifiers, url_identifier
 from openler.wallet.summary import summarize_any
 
 Standing = Literal["verified", "self_reported", "unverified"]
@@ -71,8 +71,7 @@ class SameAs:
     @property
     def key(self) -> str:
         """The address's comparison key (as ``identifiers`` writes it)."""
-        return next((k for k in identifiers(Skill(name="", url=self.url))
-                     if k.startswith("url:")), "")
+        return url_identifier(self.url)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ merge rules of ``openler.wallet.skills_identity`` (``matching.resolve``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -87,23 +87,27 @@ def pick(db: Session, *, keys: Sequence[str], free_text: str) -> list[Skill]:
     return unique[:matching.MAX_SKILLS]
 
 
+def _views(db: Session, rows: Sequence[VerifierRole]) -> list[Role]:
+    """Roles with their requirements, crosswalks looked up once for all of them."""
+    made = [tuple(matching.Requirement(matching.skill_from(s), True) for s in row.required)
+            + tuple(matching.Requirement(matching.skill_from(s), False) for s in row.preferred)
+            for row in rows]
+    same = crosswalks.equivalents(db, [r.skill.url for reqs in made for r in reqs])
+    return [Role(row.id, row.org_id, row.name, _with_crosswalks(reqs, same), row.request_id,
+                 row.created_at) for row, reqs in zip(rows, made, strict=True)]
+
+
 def _view(db: Session, row: VerifierRole) -> Role:
-    reqs = tuple(matching.Requirement(matching.skill_from(s), True) for s in row.required) + \
-        tuple(matching.Requirement(matching.skill_from(s), False) for s in row.preferred)
-    return Role(row.id, row.org_id, row.name, with_crosswalks(db, reqs), row.request_id,
-                row.created_at)
+    return _views(db, [row])[0]
 
 
-def with_crosswalks(db: Session, reqs: Sequence[matching.Requirement]
-                    ) -> tuple[matching.Requirement, ...]:
+def _with_crosswalks(reqs: Sequence[matching.Requirement],
+                     same: Mapping[str, Sequence[crosswalks.Equivalent]]
+                     ) -> tuple[matching.Requirement, ...]:
     """The requirements with the addresses stored crosswalks give the same skill elsewhere."""
-    same = crosswalks.equivalents(db, [r.skill.url for r in reqs])
-    out = []
-    for req in reqs:
-        found = same.get(crosswalks.key_of(req.skill.url), ()) if req.skill.url else ()
-        out.append(replace(req, same_as=tuple(
-            matching.SameAs(e.uri, e.crosswalk, e.relation) for e in found)))
-    return tuple(out)
+    return tuple(replace(req, same_as=tuple(
+        matching.SameAs(e.uri, e.crosswalk, e.relation)
+        for e in same.get(crosswalks.key_of(req.skill.url), ()))) for req in reqs)
 
 
 def create_role(db: Session, *, org_id: str, name: str, required: Sequence[Skill],
@@ -130,7 +134,7 @@ def roles_of(db: Session, *, org_id: str) -> list[Role]:
     """The organization's roles, newest first."""
     rows = db.scalars(select(VerifierRole).where(VerifierRole.org_id == org_id)
                       .order_by(VerifierRole.created_at.desc(), VerifierRole.id))
-    return [_view(db, r) for r in rows]
+    return _views(db, list(rows))
 
 
 def get_role(db: Session, *, org_id: str, role_id: str) -> Role:

@@ -46,11 +46,18 @@ def _url_key(url: str) -> str:
                        parts.fragment))
 
 
+def url_identifier(url: str) -> str:
+    """The ``url:`` key an address gives a skill ("" for none), as ``identifiers`` writes it;
+    what crosswalks store and compare."""
+    key = _url_key(url)
+    return f"url:{key}" if key else ""
+
+
 def identifiers(skill: Skill) -> tuple[str, ...]:
     """The keys under which two alignments count as the same skill (strongest first)."""
     found = []
-    if url := _url_key(skill.url):
-        found.append(f"url:{url}")
+    if url := url_identifier(skill.url):
+        found.append(url)
     if skill.framework.strip() and skill.code.strip():
         found.append(f"code:{_compact(skill.framework)}|{fold(skill.code)}")
     if name := fold(skill.name):

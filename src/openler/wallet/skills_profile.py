@@ -73,8 +73,8 @@ from openler.wallet.skills_identity import (
 )
 
 __all__ = ["Alike", "Evidence", "Kind", "SameMeaning", "SkillEntry", "SkillsProfile", "build",
-           "credential_ref", "crosswalk_links", "endorsement_checker", "fold", "hide", "identifiers", "kind_of",
-           "meaning_matcher", "profile", "show", "stored_keys"]
+           "credential_ref", "crosswalk_links", "endorsement_checker", "fold", "hide",
+           "identifiers", "kind_of", "meaning_matcher", "profile", "show", "stored_keys"]
 HIDDEN_SETTING = "hidden_skills"
 FEATURED_SETTING = "featured_skills"
 # Per query label, the candidate labels alike enough to be one skill: (index, cosine).
