@@ -71,6 +71,8 @@ def test_two_frameworks_merge_and_the_entry_says_why() -> None:
     assert entry.same_meaning == (SameMeaning(name="manage projects", framework="ESCO",
                                               other="Project Management", other_framework="O*NET",
                                               score=0.9),)
+    # its framework, code and address are one alignment's, never a mix of the two
+    assert (entry.framework, entry.code, entry.url) == ("O*NET", "2.B.5.d", PROJECTS_ONET.url)
     # both frameworks' identifiers point at it, so hiding it hides both
     assert {f"url:{PROJECTS_ESCO.url}", "code:onet|2.b.5.d"} <= entry.identifiers
 

@@ -328,10 +328,15 @@ def _entry(items: list[Occurrence], hidden_keys: set[str], featured_keys: set[st
     def first(attr: str) -> str:
         return next((getattr(s, attr) for s, _, _, _ in ordered if getattr(s, attr)), "")
 
+    # Framework, code and address come from one alignment (the one that names most of
+    # them, strongest record first), so a row joining two frameworks never shows one
+    # framework's name with the other's code.
+    source = max((s for s, _, _, _ in ordered),
+                 key=lambda s: bool(s.framework) + bool(s.code) + bool(s.url))
     kind: Kind = "occupation" if any(k == "occupation" for _, k, _, _ in items) else "skill"
     target_type = next((t for _, _, _, t in ordered if t), "")
-    return SkillEntry(key=key, name=name, kind=kind, framework=first("framework"),
-                      code=first("code"), url=first("url"), evidence=evidence,
+    return SkillEntry(key=key, name=name, kind=kind, framework=source.framework,
+                      code=source.code, url=source.url, evidence=evidence,
                       hidden=bool(ids & hidden_keys), identifiers=ids,
                       featured=bool(ids & featured_keys), description=first("description"),
                       target_type=target_type, same_meaning=tuple(same_meaning),
