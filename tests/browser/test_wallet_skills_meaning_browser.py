@@ -30,7 +30,7 @@ SAID = {
                      r"as one skill: their meanings are (\d+)% alike, and 85% or more counts as "
                      r"the same\."),
     "es": re.compile(r"«manage projects» \(ESCO\) y «Project Management» \(O\*NET\) se toman "
-                     r"como una sola competencia: sus significados se parecen en un (\d+) %, y a "
+                     r"como una sola habilidad: sus significados se parecen en un (\d+) %, y a "
                      r"partir del 85 % cuentan como la misma\."),
 }
 COURSES = (

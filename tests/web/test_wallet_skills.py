@@ -253,7 +253,7 @@ def test_skills_of_two_frameworks_alike_in_meaning_are_one_row_that_says_why(
     assert said and 85 <= int(said.group(1)) < 100
     client.get("/language/es?next=/")
     es = client.get("/wallet/skills").text
-    assert "se toman como una sola competencia" in es and "a partir del 85 %" in es
+    assert "se toman como una sola habilidad" in es and "a partir del 85 %" in es
 
 
 def test_a_crosswalk_makes_one_row_that_names_it(client, web, accounts, clean_db, clock):
